@@ -1,0 +1,24 @@
+"""Fixtures every area's tests share: the personas of STYLE.md."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from paradesk.testing import Personas, build_personas
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return build_personas()
+
+
+@pytest.fixture
+def client_for(client: Client):  # type: ignore[no-untyped-def]
+    """A test client signed in as the given staff member."""
+
+    def sign_in(staff):  # type: ignore[no-untyped-def]
+        client.force_login(staff)
+        return client
+
+    return sign_in

@@ -1,0 +1,69 @@
+"""Audit entries for every view of a student's records and every change (DESIGN.md rule 3).
+
+Entries name ids and field names, never values and never a student's name.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+
+from paradesk.access.models import AuditAction, AuditEntry
+from paradesk.people.models import Staff
+
+
+@dataclass(frozen=True)
+class RequestOrigin:
+    address: str | None
+    via: str
+
+
+_origin: contextvars.ContextVar[RequestOrigin] = contextvars.ContextVar(
+    "paradesk_request_origin", default=RequestOrigin(address=None, via="system")
+)
+
+
+def set_origin(address: str | None, via: str) -> contextvars.Token[RequestOrigin]:
+    return _origin.set(RequestOrigin(address=address, via=via))
+
+
+def reset_origin(token: contextvars.Token[RequestOrigin]) -> None:
+    _origin.reset(token)
+
+
+def record(
+    *,
+    actor: Staff | None,
+    action: AuditAction,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    student_id: uuid.UUID | None = None,
+    district_id: uuid.UUID | None = None,
+    changed_fields: Iterable[str] = (),
+) -> AuditEntry:
+    """Write one audit entry; the address and channel come from the request being served."""
+    origin = _origin.get()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        district_id = district_id or getattr(obj, "district_id", None)
+    if district_id is None and actor is not None and actor.is_authenticated:
+        district_id = actor.district_id
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(obj.pk) if obj is not None else "",
+        student_id=student_id,
+        district_id=district_id,
+        changed_fields=sorted(set(changed_fields)),
+        address=origin.address,
+        via=origin.via,
+    )
+
+
+def record_view(actor: Staff, obj: models.Model, student_id: uuid.UUID) -> AuditEntry:
+    return record(actor=actor, action=AuditAction.VIEW, obj=obj, student_id=student_id)

@@ -1,0 +1,86 @@
+"""The audit log and personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from paradesk.people.models import District, Staff
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Removed")
+    AMEND = "amend", _("Amended")
+    ACTIVATE = "activate", _("Activated")
+    EXPORT = "export", _("Exported")
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_OUT = "sign_out", _("Signed out")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def for_student(self, student_id: uuid.UUID) -> AuditEntryQuerySet:
+        return self.filter(student_id=student_id)
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, when and from where. Never a student's name (FERPA 99.32)."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64, blank=True)
+    student_id = models.UUIDField(null=True, blank=True, db_index=True)
+    changed_fields = models.JSONField(default=list, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    via = models.CharField(max_length=8, default="web")
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} {self.object_id}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal token for API clients other than the browser. Only its hash is stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, staff: Staff, name: str) -> tuple[ApiToken, str]:
+        """A new token and its raw value, which is shown once and never stored."""
+        raw = "pdk_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(staff=staff, name=name, prefix=raw[4:12], token_hash=hash_token(raw))
+        return token, raw

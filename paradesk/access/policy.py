@@ -1,0 +1,129 @@
+"""Who may see and do what with a student's records: the table of docs/access.md, in code.
+
+A staff member stands in one or more relations ("standings") to a student, each from something
+current: an assignment to the student, a class the student is in, or an administrator's role at the
+student's school or district. Each action is allowed to a set of standings. No standing means the
+student is not found; a standing without the action means forbidden (DESIGN.md rules 1 and 2).
+"""
+
+from __future__ import annotations
+
+import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from paradesk.people.models import (
+    Assignment,
+    Enrollment,
+    Role,
+    RoleKind,
+    Student,
+    StudentQuerySet,
+    TeamRole,
+)
+
+if TYPE_CHECKING:
+    from paradesk.people.models import Staff
+
+
+class Standing(StrEnum):
+    CASE_MANAGER = "case_manager"
+    PROVIDER = "provider"
+    PARA = "para"
+    GEN_ED_TEACHER = "gen_ed_teacher"
+    SCHOOL_ADMIN = "school_admin"
+    DISTRICT_ADMIN = "district_admin"
+
+
+class Action(StrEnum):
+    """What a person does with a student's records."""
+
+    VIEW_SUMMARY = "student.summary"  # name, snapshot, accommodations, team
+    VIEW_RECORD = "student.record"  # plans, goals, measures, services, behavior plan, directions
+    EDIT_PLAN = "plan.edit"  # write, amend or activate a plan and anything in it
+    EDIT_SNAPSHOT = "snapshot.edit"
+    EDIT_DIRECTIONS = "directions.edit"
+    VIEW_ACCESS_LOG = "student.access_log"
+    EXPORT_RECORD = "student.export"
+
+
+LICENSED_TEAM = frozenset({Standing.CASE_MANAGER, Standing.PROVIDER})
+ADMINISTRATORS = frozenset({Standing.SCHOOL_ADMIN, Standing.DISTRICT_ADMIN})
+RECORD_READERS = LICENSED_TEAM | {Standing.PARA} | ADMINISTRATORS
+
+POLICY: dict[Action, frozenset[Standing]] = {
+    Action.VIEW_SUMMARY: frozenset(Standing),
+    Action.VIEW_RECORD: RECORD_READERS,
+    # Scope of practice: goals, measurement, accommodations and behavior plans are written by
+    # licensed staff; the case manager owns the plan.
+    Action.EDIT_PLAN: frozenset({Standing.CASE_MANAGER}),
+    Action.EDIT_SNAPSHOT: LICENSED_TEAM,
+    Action.EDIT_DIRECTIONS: LICENSED_TEAM,
+    Action.VIEW_ACCESS_LOG: ADMINISTRATORS,
+    Action.EXPORT_RECORD: ADMINISTRATORS,
+}
+
+TEAM_ROLE_STANDING = {
+    TeamRole.CASE_MANAGER: Standing.CASE_MANAGER,
+    TeamRole.PROVIDER: Standing.PROVIDER,
+    TeamRole.PARA_ONE_TO_ONE: Standing.PARA,
+    TeamRole.PARA_SMALL_GROUP: Standing.PARA,
+    TeamRole.GEN_ED_TEACHER: Standing.GEN_ED_TEACHER,
+}
+
+
+def allowed(standings: frozenset[Standing], action: Action) -> bool:
+    """Whether any of a person's standings toward a student permits the action."""
+    return bool(standings & POLICY[action])
+
+
+def admin_school_ids(staff: Staff) -> set[object]:
+    """Schools where the person is a current school administrator."""
+    return set(
+        Role.objects.current()
+        .filter(staff=staff, kind=RoleKind.SCHOOL_ADMIN)
+        .values_list("school_id", flat=True)
+    )
+
+
+def is_district_admin(staff: Staff) -> bool:
+    """Whether the person is a current district administrator of their own district."""
+    return Role.objects.current().filter(
+        staff=staff, kind=RoleKind.DISTRICT_ADMIN, district_id=staff.district_id
+    ).exists()
+
+
+def visible_students(staff: Staff, on: datetime.date | None = None) -> StudentQuerySet:
+    """Students the person has any standing toward; everyone else is "not found"."""
+    if not staff.is_authenticated or staff.district_id is None:
+        return Student.objects.none()
+    in_district = Student.objects.filter(district_id=staff.district_id)
+    if is_district_admin(staff):
+        return in_district
+    assigned = Assignment.objects.current(on).filter(staff=staff).values("student_id")
+    taught = Enrollment.objects.filter(section__teacher=staff, section__active=True).values("student_id")
+    return in_district.filter(
+        Q(id__in=assigned) | Q(id__in=taught) | Q(school_id__in=admin_school_ids(staff))
+    )
+
+
+def standings_toward(staff: Staff, student: Student, on: datetime.date | None = None) -> frozenset[Standing]:
+    """Every relation the person has to the student today (empty: not found)."""
+    if not staff.is_authenticated or staff.district_id != student.district_id:
+        return frozenset()
+    found: set[Standing] = set()
+    team_roles = Assignment.objects.current(on).filter(staff=staff, student=student).values_list(
+        "team_role", flat=True
+    )
+    found.update(TEAM_ROLE_STANDING[TeamRole(role)] for role in team_roles)
+    if Enrollment.objects.filter(section__teacher=staff, section__active=True, student=student).exists():
+        found.add(Standing.GEN_ED_TEACHER)
+    for kind, school_id in Role.objects.current().filter(staff=staff).values_list("kind", "school_id"):
+        if kind == RoleKind.DISTRICT_ADMIN:
+            found.add(Standing.DISTRICT_ADMIN)
+        elif kind == RoleKind.SCHOOL_ADMIN and school_id == student.school_id:
+            found.add(Standing.SCHOOL_ADMIN)
+    return frozenset(found)
+

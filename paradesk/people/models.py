@@ -1,0 +1,251 @@
+"""Districts, schools, staff and their roles, students, team assignments and class sections."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+class District(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="America/Chicago")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(_("name"), max_length=200)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="America/Chicago")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffManager(BaseUserManager["Staff"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> Staff:
+        if not email:
+            raise ValueError("Staff need an email address")
+        staff = self.model(email=self.normalize_email(email).lower(), **fields)
+        staff.set_password(password)
+        staff.save(using=self._db)
+        return staff
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> Staff:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("full_name", "Administrator")
+        return self.create_user(email, password, **fields)
+
+
+class Staff(AbstractBaseUser, PermissionsMixin):
+    """A person who works with students and signs in with an email address."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Django admin access, for superusers only (see paradesk/urls.py).
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = StaffManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class RoleKind(models.TextChoices):
+    PARA = "para", _("Paraprofessional")
+    SPED_TEACHER = "sped_teacher", _("Special-education teacher")
+    GEN_ED_TEACHER = "gen_ed_teacher", _("General-education teacher")
+    PROVIDER = "provider", _("Related-service provider")
+    SCHOOL_ADMIN = "school_admin", _("School administrator")
+    DISTRICT_ADMIN = "district_admin", _("District administrator")
+
+
+class Discipline(models.TextChoices):
+    SLP = "slp", _("Speech-language pathologist")
+    OT = "ot", _("Occupational therapist")
+    PT = "pt", _("Physical therapist")
+    BCBA = "bcba", _("Behavior analyst (BCBA)")
+    PSYCHOLOGIST = "psychologist", _("School psychologist")
+    NURSE = "nurse", _("School nurse")
+    SOCIAL_WORKER = "social_worker", _("School social worker")
+    OTHER = "other", _("Other")
+
+
+class RoleQuerySet(models.QuerySet["Role"]):
+    def current(self) -> RoleQuerySet:
+        return self.filter(active=True)
+
+
+class Role(models.Model):
+    """A staff member's role at one school, or across the district for a district administrator."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="roles")
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="roles", null=True, blank=True
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+    discipline = models.CharField(
+        _("discipline"), max_length=20, choices=Discipline.choices, blank=True
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "school", "kind"], name="role_once_per_school"),
+            models.CheckConstraint(
+                condition=Q(kind="district_admin", school__isnull=True)
+                | (~Q(kind="district_admin") & Q(school__isnull=False)),
+                name="role_school_unless_district_admin",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}"
+
+
+class StudentQuerySet(models.QuerySet["Student"]):
+    def active(self) -> StudentQuerySet:
+        return self.filter(active=True)
+
+
+class Student(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="students")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="students")
+    local_id = models.CharField(_("local student id"), max_length=64)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    grade = models.CharField(_("grade"), max_length=4)
+    birth_date = models.DateField(_("birth date"))
+    home_language = models.CharField(_("home language"), max_length=64, default="English")
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "local_id"], name="student_local_id_unique")
+        ]
+
+    def __str__(self) -> str:
+        # Deliberately not the name: str() ends up in logs and admin history (FERPA).
+        return f"student {self.id}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+
+class TeamRole(models.TextChoices):
+    CASE_MANAGER = "case_manager", _("Case manager")
+    PARA_ONE_TO_ONE = "para_1to1", _("1:1 paraprofessional")
+    PARA_SMALL_GROUP = "para_group", _("Small-group paraprofessional")
+    PROVIDER = "provider", _("Related-service provider")
+    GEN_ED_TEACHER = "gen_ed_teacher", _("General-education teacher")
+
+
+PARA_TEAM_ROLES = frozenset({TeamRole.PARA_ONE_TO_ONE, TeamRole.PARA_SMALL_GROUP})
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def current(self, on: datetime.date | None = None) -> AssignmentQuerySet:
+        """Assignments in force on a day (today by default)."""
+        day = on or today()
+        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+class Assignment(models.Model):
+    """A staff member on a student's team, in a team role, between two dates."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="assignments")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="assignments")
+    team_role = models.CharField(_("role on the team"), max_length=20, choices=TeamRole.choices)
+    start_date = models.DateField(_("start date"), default=today)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date"]
+        indexes = [models.Index(fields=["staff", "team_role"]), models.Index(fields=["student"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="assignment_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_team_role_display()} assignment {self.id}"
+
+
+class ClassSection(models.Model):
+    """A class a general-education teacher teaches; its enrollments show which students they teach."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="sections")
+    name = models.CharField(_("class name"), max_length=200)
+    teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="sections")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrollment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    section = models.ForeignKey(ClassSection, on_delete=models.CASCADE, related_name="enrollments")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrollments")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["section", "student"], name="enrollment_once")
+        ]

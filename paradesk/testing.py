@@ -1,0 +1,262 @@
+"""Factories and the personas of STYLE.md, shared by every area's tests (and the benchmarks)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import factory
+from django.conf import settings
+
+from paradesk.people.models import (
+    Assignment,
+    ClassSection,
+    Discipline,
+    District,
+    Enrollment,
+    Role,
+    RoleKind,
+    School,
+    Staff,
+    Student,
+    TeamRole,
+)
+from paradesk.plans.models import (
+    DEFAULT_PROMPT_HIERARCHY,
+    AbcOption,
+    Accommodation,
+    BehaviorStrategy,
+    Goal,
+    Measure,
+    Method,
+    ParaDirection,
+    Plan,
+    PlanKind,
+    PlanStatus,
+    ReportingPeriod,
+    Service,
+    Snapshot,
+    TargetBehavior,
+)
+
+PASSWORD = settings.DEMO_PASSWORD
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+
+    name = factory.Sequence(lambda n: f"Test District {n}")
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    district = factory.SubFactory(DistrictFactory)
+    name = factory.Sequence(lambda n: f"Test School {n}")
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Staff
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"staff{n}@example.test")
+    full_name = factory.Sequence(lambda n: f"Staff Member {n}")
+    district = factory.SubFactory(DistrictFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj: Staff, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+        if create:
+            obj.save()
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    staff = factory.SubFactory(StaffFactory)
+    district = factory.SelfAttribute("staff.district")
+    school = factory.SubFactory(SchoolFactory, district=factory.SelfAttribute("..district"))
+    kind = RoleKind.PARA
+
+
+class StudentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Student
+
+    school = factory.SubFactory(SchoolFactory)
+    district = factory.SelfAttribute("school.district")
+    local_id = factory.Sequence(lambda n: f"S{n:06d}")
+    first_name = factory.Sequence(lambda n: f"Kidfirst{n}")
+    last_name = factory.Sequence(lambda n: f"Kidlast{n}")
+    grade = "3"
+    birth_date = datetime.date(2017, 4, 12)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    student = factory.SubFactory(StudentFactory)
+    district = factory.SelfAttribute("student.district")
+    staff = factory.SubFactory(StaffFactory, district=factory.SelfAttribute("..district"))
+    team_role = TeamRole.PARA_ONE_TO_ONE
+    start_date = datetime.date(2020, 8, 1)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    student = factory.SubFactory(StudentFactory)
+    district = factory.SelfAttribute("student.district")
+    kind = PlanKind.IEP
+    status = PlanStatus.ACTIVE
+    start_date = datetime.date(2026, 9, 1)
+    end_date = datetime.date(2027, 8, 31)
+    review_date = datetime.date(2027, 8, 15)
+    created_by = factory.SubFactory(StaffFactory, district=factory.SelfAttribute("..district"))
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    plan = factory.SubFactory(PlanFactory)
+    district = factory.SelfAttribute("plan.district")
+    area = "Reading"
+    text = "Given a grade-level passage, the student will read 90 words correct per minute."
+    present_level = "Reads 45 words correct per minute."
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    goal = factory.SubFactory(GoalFactory)
+    plan = factory.SelfAttribute("goal.plan")
+    district = factory.SelfAttribute("plan.district")
+    name = "Sight words read correctly"
+    method = Method.TRIALS
+    trials_per_session = 10
+    prompt_hierarchy = factory.LazyFunction(lambda: list(DEFAULT_PROMPT_HIERARCHY))
+    goal_support_level = "independent"
+
+
+@dataclass
+class Personas:
+    """One student with a full team, and everyone around it who must not see too much."""
+
+    district: District
+    school: School
+    other_school: School
+    student: Student
+    plan: Plan
+    goal: Goal
+    measure: Measure
+    assigned_para: Staff
+    unassigned_para: Staff
+    case_manager: Staff
+    gen_ed_teacher: Staff
+    provider: Staff
+    school_admin: Staff
+    other_school_admin: Staff
+    district_admin: Staff
+    other_district_admin: Staff
+
+    def all(self) -> dict[str, Staff]:
+        return {
+            "assigned_para": self.assigned_para,
+            "unassigned_para": self.unassigned_para,
+            "case_manager": self.case_manager,
+            "gen_ed_teacher": self.gen_ed_teacher,
+            "provider": self.provider,
+            "school_admin": self.school_admin,
+            "other_school_admin": self.other_school_admin,
+            "district_admin": self.district_admin,
+            "other_district_admin": self.other_district_admin,
+        }
+
+
+def staff_with_role(district: District, school: School | None, kind: RoleKind, name: str, **role: object) -> Staff:
+    slug = name.lower().replace(" ", ".")
+    staff = StaffFactory(district=district, full_name=name, email=f"{slug}.{district.pk.hex[:6]}@example.test")
+    Role.objects.create(district=district, staff=staff, school=school, kind=kind, **role)
+    return staff
+
+
+def build_personas() -> Personas:
+    district = DistrictFactory(name="Riverbend Unified (test)")
+    school = SchoolFactory(district=district, name="Alder Elementary (test)")
+    other_school = SchoolFactory(district=district, name="Birch Middle (test)")
+    student = StudentFactory(school=school, first_name="Zebulon", last_name="Quillfeather")
+
+    def member(kind: RoleKind, name: str, at: School | None = school, **role: object) -> Staff:
+        return staff_with_role(district, at, kind, name, **role)
+
+    assigned_para = member(RoleKind.PARA, "Maria Assigned")
+    unassigned_para = member(RoleKind.PARA, "Jason Unassigned")
+    case_manager = member(RoleKind.SPED_TEACHER, "Casey Manager")
+    gen_ed_teacher = member(RoleKind.GEN_ED_TEACHER, "Gene Teacher")
+    provider = member(RoleKind.PROVIDER, "Pat Provider", discipline=Discipline.SLP)
+    school_admin = member(RoleKind.SCHOOL_ADMIN, "Sam Principal")
+    other_school_admin = member(RoleKind.SCHOOL_ADMIN, "Olive Otherschool", at=other_school)
+    district_admin = member(RoleKind.DISTRICT_ADMIN, "Dana District", at=None)
+    elsewhere = DistrictFactory(name="Faraway District (test)")
+    other_district_admin = staff_with_role(elsewhere, None, RoleKind.DISTRICT_ADMIN, "Otto Outsider")
+
+    for staff, team_role in [
+        (assigned_para, TeamRole.PARA_ONE_TO_ONE),
+        (case_manager, TeamRole.CASE_MANAGER),
+        (provider, TeamRole.PROVIDER),
+    ]:
+        AssignmentFactory(student=student, staff=staff, team_role=team_role)
+    section = ClassSection.objects.create(district=district, school=school, name="Grade 3 Room 12", teacher=gen_ed_teacher)
+    Enrollment.objects.create(district=district, section=section, student=student)
+
+    plan = PlanFactory(student=student, created_by=case_manager)
+    goal = GoalFactory(plan=plan)
+    measure = MeasureFactory(goal=goal)
+    fill_plan(plan, measure, case_manager)
+    Snapshot.objects.create(
+        district=district, student=student, strengths="Loves puzzles", triggers="Loud bells",
+        calming_strategies="Quiet corner with headphones", communication_system="Core-word AAC board",
+    )
+    return Personas(
+        district=district, school=school, other_school=other_school, student=student, plan=plan,
+        goal=goal, measure=measure, assigned_para=assigned_para, unassigned_para=unassigned_para,
+        case_manager=case_manager, gen_ed_teacher=gen_ed_teacher, provider=provider,
+        school_admin=school_admin, other_school_admin=other_school_admin,
+        district_admin=district_admin, other_district_admin=other_district_admin,
+    )
+
+
+def fill_plan(plan: Plan, measure: Measure, author: Staff) -> None:
+    """One of everything a plan can hold, so every page and route has something to show."""
+    district = plan.district
+    Accommodation.objects.create(district=district, plan=plan, wording="Extended time (1.5x) on tests and quizzes", category="timing")
+    Service.objects.create(
+        district=district, plan=plan, kind="special_education", name="Specialized reading instruction",
+        provider_role="Special-education teacher", minutes=30, frequency=5, setting="Resource room",
+        start_date=plan.start_date, end_date=plan.end_date,
+    )
+    behavior = TargetBehavior.objects.create(
+        district=district, plan=plan, name="Elopement",
+        operational_definition="Leaves the assigned area by more than 3 meters without permission.",
+        hypothesized_function="escape",
+    )
+    BehaviorStrategy.objects.create(district=district, plan=plan, kind="antecedent", text="Preview transitions with a visual schedule.")
+    AbcOption.objects.create(district=district, plan=plan, category="antecedent", label="Transition announced")
+    ReportingPeriod.objects.create(district=district, plan=plan, name="Quarter 1", start_date=plan.start_date, end_date=plan.start_date + datetime.timedelta(days=70))
+    ParaDirection.objects.create(
+        district=district, plan=plan, goal=measure.goal, measure=measure, setup="Flash cards face down.",
+        what_to_say="Read this word.", prompting="Wait 3 seconds, then model.", why="Builds automatic recognition.",
+        written_by=author,
+    )
+    Measure.objects.create(
+        district=district, plan=plan, target_behavior=behavior, name="Elopement count", method=Method.COUNT,
+        direction="decrease",
+    )

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from paradesk.people.models import Role
+
+_CACHE_ATTR = "_paradesk_role_kinds"
+
+
+def roles_of(request: HttpRequest) -> frozenset[str]:
+    """The kinds of the signed-in person's current roles, read once per request."""
+    cached = getattr(request, _CACHE_ATTR, None)
+    if cached is None:
+        user = request.user
+        cached = (
+            frozenset(Role.objects.current().filter(staff_id=user.pk).values_list("kind", flat=True))
+            if user.is_authenticated
+            else frozenset()
+        )
+        setattr(request, _CACHE_ATTR, cached)
+    return cached
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    kinds = roles_of(request)
+    return {
+        "nav_roles": kinds,
+        "nav_admin": bool(kinds & {"school_admin", "district_admin"}),
+    }
