@@ -42,14 +42,14 @@ from paradesk.plans.models import (
 PASSWORD = settings.DEMO_PASSWORD
 
 
-class DistrictFactory(factory.django.DjangoModelFactory):
+class DistrictFactory(factory.django.DjangoModelFactory[District]):
     class Meta:
         model = District
 
     name = factory.Sequence(lambda n: f"Test District {n}")
 
 
-class SchoolFactory(factory.django.DjangoModelFactory):
+class SchoolFactory(factory.django.DjangoModelFactory[School]):
     class Meta:
         model = School
 
@@ -57,7 +57,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Test School {n}")
 
 
-class StaffFactory(factory.django.DjangoModelFactory):
+class StaffFactory(factory.django.DjangoModelFactory[Staff]):
     class Meta:
         model = Staff
         skip_postgeneration_save = True
@@ -73,7 +73,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class RoleFactory(factory.django.DjangoModelFactory):
+class RoleFactory(factory.django.DjangoModelFactory[Role]):
     class Meta:
         model = Role
 
@@ -83,7 +83,7 @@ class RoleFactory(factory.django.DjangoModelFactory):
     kind = RoleKind.PARA
 
 
-class StudentFactory(factory.django.DjangoModelFactory):
+class StudentFactory(factory.django.DjangoModelFactory[Student]):
     class Meta:
         model = Student
 
@@ -96,7 +96,7 @@ class StudentFactory(factory.django.DjangoModelFactory):
     birth_date = datetime.date(2017, 4, 12)
 
 
-class AssignmentFactory(factory.django.DjangoModelFactory):
+class AssignmentFactory(factory.django.DjangoModelFactory[Assignment]):
     class Meta:
         model = Assignment
 
@@ -107,7 +107,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2020, 8, 1)
 
 
-class PlanFactory(factory.django.DjangoModelFactory):
+class PlanFactory(factory.django.DjangoModelFactory[Plan]):
     class Meta:
         model = Plan
 
@@ -121,7 +121,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(StaffFactory, district=factory.SelfAttribute("..district"))
 
 
-class GoalFactory(factory.django.DjangoModelFactory):
+class GoalFactory(factory.django.DjangoModelFactory[Goal]):
     class Meta:
         model = Goal
 
@@ -132,7 +132,7 @@ class GoalFactory(factory.django.DjangoModelFactory):
     present_level = "Reads 45 words correct per minute."
 
 
-class MeasureFactory(factory.django.DjangoModelFactory):
+class MeasureFactory(factory.django.DjangoModelFactory[Measure]):
     class Meta:
         model = Measure
 
@@ -181,18 +181,22 @@ class Personas:
         }
 
 
-def staff_with_role(district: District, school: School | None, kind: RoleKind, name: str, **role: object) -> Staff:
+def staff_with_role(
+    district: District, school: School | None, kind: RoleKind, name: str, **role: object
+) -> Staff:
     slug = name.lower().replace(" ", ".")
-    staff = StaffFactory(district=district, full_name=name, email=f"{slug}.{district.pk.hex[:6]}@example.test")
+    staff = StaffFactory.create(
+        district=district, full_name=name, email=f"{slug}.{district.pk.hex[:6]}@example.test"
+    )
     Role.objects.create(district=district, staff=staff, school=school, kind=kind, **role)
     return staff
 
 
 def build_personas() -> Personas:
-    district = DistrictFactory(name="Riverbend Unified (test)")
-    school = SchoolFactory(district=district, name="Alder Elementary (test)")
-    other_school = SchoolFactory(district=district, name="Birch Middle (test)")
-    student = StudentFactory(school=school, first_name="Zebulon", last_name="Quillfeather")
+    district = DistrictFactory.create(name="Riverbend Unified (test)")
+    school = SchoolFactory.create(district=district, name="Alder Elementary (test)")
+    other_school = SchoolFactory.create(district=district, name="Birch Middle (test)")
+    student = StudentFactory.create(school=school, first_name="Zebulon", last_name="Quillfeather")
 
     def member(kind: RoleKind, name: str, at: School | None = school, **role: object) -> Staff:
         return staff_with_role(district, at, kind, name, **role)
@@ -205,7 +209,7 @@ def build_personas() -> Personas:
     school_admin = member(RoleKind.SCHOOL_ADMIN, "Sam Principal")
     other_school_admin = member(RoleKind.SCHOOL_ADMIN, "Olive Otherschool", at=other_school)
     district_admin = member(RoleKind.DISTRICT_ADMIN, "Dana District", at=None)
-    elsewhere = DistrictFactory(name="Faraway District (test)")
+    elsewhere = DistrictFactory.create(name="Faraway District (test)")
     other_district_admin = staff_with_role(elsewhere, None, RoleKind.DISTRICT_ADMIN, "Otto Outsider")
 
     for staff, team_role in [
@@ -213,50 +217,98 @@ def build_personas() -> Personas:
         (case_manager, TeamRole.CASE_MANAGER),
         (provider, TeamRole.PROVIDER),
     ]:
-        AssignmentFactory(student=student, staff=staff, team_role=team_role)
-    section = ClassSection.objects.create(district=district, school=school, name="Grade 3 Room 12", teacher=gen_ed_teacher)
+        AssignmentFactory.create(student=student, staff=staff, team_role=team_role)
+    section = ClassSection.objects.create(
+        district=district, school=school, name="Grade 3 Room 12", teacher=gen_ed_teacher
+    )
     Enrollment.objects.create(district=district, section=section, student=student)
 
-    plan = PlanFactory(student=student, created_by=case_manager)
-    goal = GoalFactory(plan=plan)
-    measure = MeasureFactory(goal=goal)
+    plan = PlanFactory.create(student=student, created_by=case_manager)
+    goal = GoalFactory.create(plan=plan)
+    measure = MeasureFactory.create(goal=goal)
     fill_plan(plan, measure, case_manager)
     Snapshot.objects.create(
-        district=district, student=student, strengths="Loves puzzles", triggers="Loud bells",
-        calming_strategies="Quiet corner with headphones", communication_system="Core-word AAC board",
+        district=district,
+        student=student,
+        strengths="Loves puzzles",
+        triggers="Loud bells",
+        calming_strategies="Quiet corner with headphones",
+        communication_system="Core-word AAC board",
     )
     return Personas(
-        district=district, school=school, other_school=other_school, student=student, plan=plan,
-        goal=goal, measure=measure, assigned_para=assigned_para, unassigned_para=unassigned_para,
-        case_manager=case_manager, gen_ed_teacher=gen_ed_teacher, provider=provider,
-        school_admin=school_admin, other_school_admin=other_school_admin,
-        district_admin=district_admin, other_district_admin=other_district_admin,
+        district=district,
+        school=school,
+        other_school=other_school,
+        student=student,
+        plan=plan,
+        goal=goal,
+        measure=measure,
+        assigned_para=assigned_para,
+        unassigned_para=unassigned_para,
+        case_manager=case_manager,
+        gen_ed_teacher=gen_ed_teacher,
+        provider=provider,
+        school_admin=school_admin,
+        other_school_admin=other_school_admin,
+        district_admin=district_admin,
+        other_district_admin=other_district_admin,
     )
 
 
 def fill_plan(plan: Plan, measure: Measure, author: Staff) -> None:
     """One of everything a plan can hold, so every page and route has something to show."""
     district = plan.district
-    Accommodation.objects.create(district=district, plan=plan, wording="Extended time (1.5x) on tests and quizzes", category="timing")
+    Accommodation.objects.create(
+        district=district, plan=plan, wording="Extended time (1.5x) on tests and quizzes", category="timing"
+    )
     Service.objects.create(
-        district=district, plan=plan, kind="special_education", name="Specialized reading instruction",
-        provider_role="Special-education teacher", minutes=30, frequency=5, setting="Resource room",
-        start_date=plan.start_date, end_date=plan.end_date,
+        district=district,
+        plan=plan,
+        kind="special_education",
+        name="Specialized reading instruction",
+        provider_role="Special-education teacher",
+        minutes=30,
+        frequency=5,
+        setting="Resource room",
+        start_date=plan.start_date,
+        end_date=plan.end_date,
     )
     behavior = TargetBehavior.objects.create(
-        district=district, plan=plan, name="Elopement",
+        district=district,
+        plan=plan,
+        name="Elopement",
         operational_definition="Leaves the assigned area by more than 3 meters without permission.",
         hypothesized_function="escape",
     )
-    BehaviorStrategy.objects.create(district=district, plan=plan, kind="antecedent", text="Preview transitions with a visual schedule.")
-    AbcOption.objects.create(district=district, plan=plan, category="antecedent", label="Transition announced")
-    ReportingPeriod.objects.create(district=district, plan=plan, name="Quarter 1", start_date=plan.start_date, end_date=plan.start_date + datetime.timedelta(days=70))
+    BehaviorStrategy.objects.create(
+        district=district, plan=plan, kind="antecedent", text="Preview transitions with a visual schedule."
+    )
+    AbcOption.objects.create(
+        district=district, plan=plan, category="antecedent", label="Transition announced"
+    )
+    ReportingPeriod.objects.create(
+        district=district,
+        plan=plan,
+        name="Quarter 1",
+        start_date=plan.start_date,
+        end_date=plan.start_date + datetime.timedelta(days=70),
+    )
     ParaDirection.objects.create(
-        district=district, plan=plan, goal=measure.goal, measure=measure, setup="Flash cards face down.",
-        what_to_say="Read this word.", prompting="Wait 3 seconds, then model.", why="Builds automatic recognition.",
+        district=district,
+        plan=plan,
+        goal=measure.goal,
+        measure=measure,
+        setup="Flash cards face down.",
+        what_to_say="Read this word.",
+        prompting="Wait 3 seconds, then model.",
+        why="Builds automatic recognition.",
         written_by=author,
     )
     Measure.objects.create(
-        district=district, plan=plan, target_behavior=behavior, name="Elopement count", method=Method.COUNT,
+        district=district,
+        plan=plan,
+        target_behavior=behavior,
+        name="Elopement count",
+        method=Method.COUNT,
         direction="decrease",
     )

@@ -23,7 +23,8 @@ class RequestOrigin:
 
 
 _origin: contextvars.ContextVar[RequestOrigin] = contextvars.ContextVar(
-    "paradesk_request_origin", default=RequestOrigin(address=None, via="system")
+    "paradesk_request_origin",
+    default=RequestOrigin(address=None, via="system"),  # noqa: B039 (frozen dataclass: immutable)
 )
 
 

@@ -7,17 +7,24 @@ Views and the API call these and nothing else to reach a student's records.
 from __future__ import annotations
 
 import uuid
-from typing import TypeVar
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
 from paradesk.access.policy import Action, Standing, allowed, standings_toward, visible_students
-from paradesk.people.models import Staff, Student
+from paradesk.people.models import (
+    Assignment,
+    AssignmentQuerySet,
+    Role,
+    RoleKind,
+    School,
+    Staff,
+    Student,
+    StudentQuerySet,
+)
 from paradesk.plans.models import Plan
-
-PlanItem = TypeVar("PlanItem", bound=models.Model)
 
 
 def as_uuid(value: object) -> uuid.UUID:
@@ -56,9 +63,9 @@ def access_plan(staff: Staff, plan_id: object, action: Action) -> tuple[Plan, fr
     return plan, standings
 
 
-def access_plan_item(
-    staff: Staff, model: type[PlanItem], item_id: object, action: Action
-) -> tuple[PlanItem, frozenset[Standing]]:
+def access_plan_item[Item: models.Model](
+    staff: Staff, model: type[Item], item_id: object, action: Action
+) -> tuple[Item, frozenset[Standing]]:
     """Anything written in a plan (goal, measure, accommodation, ...), through its plan."""
     item = model._default_manager.filter(id=as_uuid(item_id)).select_related("plan__student__school").first()
     if item is None:
@@ -68,10 +75,109 @@ def access_plan_item(
     return item, standings
 
 
+@dataclass(frozen=True)
+class AdminScope:
+    """Where an administrator may manage staff: their whole district, or only some schools."""
+
+    district_id: uuid.UUID
+    whole_district: bool
+    school_ids: frozenset[uuid.UUID]
+
+    def covers_school(self, school_id: object) -> bool:
+        """Whether a school is the administrator's to manage (a district-wide role has no school)."""
+        return self.whole_district or school_id in self.school_ids
+
+    def schools(self) -> models.QuerySet[School]:
+        """Schools where the administrator may give roles."""
+        schools = School.objects.filter(district_id=self.district_id)
+        return schools if self.whole_district else schools.filter(id__in=self.school_ids)
+
+    def staff(self) -> models.QuerySet[Staff]:
+        """Staff of the district, or those with a current role at one of the administrator's schools."""
+        staff = Staff.objects.filter(district_id=self.district_id)
+        if self.whole_district:
+            return staff
+        at_my_schools = Role.objects.current().filter(school_id__in=self.school_ids).values("staff_id")
+        return staff.filter(id__in=at_my_schools)
+
+    def students(self) -> StudentQuerySet:
+        """Students the administrator may put on a team."""
+        students = Student.objects.filter(district_id=self.district_id)
+        return students if self.whole_district else students.filter(school_id__in=self.school_ids)
+
+    def assignments(self) -> AssignmentQuerySet:
+        """Team assignments of those students."""
+        assignments = Assignment.objects.filter(district_id=self.district_id)
+        if self.whole_district:
+            return assignments
+        return assignments.filter(student__school_id__in=self.school_ids)
+
+
+def admin_scope(staff: Staff) -> AdminScope:
+    """The person's administrator scope; anyone without a current administrator role in their own
+    district is forbidden (403)."""
+    if not staff.is_authenticated or staff.district_id is None:
+        raise PermissionDenied
+    roles = Role.objects.current().filter(
+        staff=staff,
+        district_id=staff.district_id,
+        kind__in=[RoleKind.SCHOOL_ADMIN, RoleKind.DISTRICT_ADMIN],
+    )
+    kinds_and_schools = list(roles.values_list("kind", "school_id"))
+    if not kinds_and_schools:
+        raise PermissionDenied
+    return AdminScope(
+        district_id=staff.district_id,
+        whole_district=any(kind == RoleKind.DISTRICT_ADMIN for kind, _ in kinds_and_schools),
+        school_ids=frozenset(school for kind, school in kinds_and_schools if kind == RoleKind.SCHOOL_ADMIN),
+    )
+
+
+def access_staff(actor: Staff, staff_id: object) -> tuple[Staff, AdminScope]:
+    """A staff member the administrator manages; 403 for non-administrators, 404 outside their scope."""
+    scope = admin_scope(actor)
+    staff = scope.staff().filter(id=as_uuid(staff_id)).first()
+    if staff is None:
+        raise Http404
+    return staff, scope
+
+
+def access_role(actor: Staff, role_id: object) -> tuple[Role, AdminScope]:
+    """A role at one of the administrator's schools (any role in the district for a district
+    administrator); 404 otherwise."""
+    scope = admin_scope(actor)
+    role = (
+        Role.objects.filter(id=as_uuid(role_id), district_id=scope.district_id)
+        .select_related("staff", "school")
+        .first()
+    )
+    if role is None:
+        raise Http404
+    if not scope.covers_school(role.school_id):
+        raise Http404
+    return role, scope
+
+
+def access_assignment(actor: Staff, assignment_id: object) -> tuple[Assignment, AdminScope]:
+    """A team assignment of a student at one of the administrator's schools; 404 otherwise."""
+    scope = admin_scope(actor)
+    assignment = (
+        scope.assignments().filter(id=as_uuid(assignment_id)).select_related("staff", "student").first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment, scope
+
+
 __all__ = [
+    "AdminScope",
+    "access_assignment",
     "access_plan",
     "access_plan_item",
+    "access_role",
+    "access_staff",
     "access_student",
+    "admin_scope",
     "as_uuid",
     "require",
     "visible_students",

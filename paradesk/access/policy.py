@@ -90,9 +90,11 @@ def admin_school_ids(staff: Staff) -> set[object]:
 
 def is_district_admin(staff: Staff) -> bool:
     """Whether the person is a current district administrator of their own district."""
-    return Role.objects.current().filter(
-        staff=staff, kind=RoleKind.DISTRICT_ADMIN, district_id=staff.district_id
-    ).exists()
+    return (
+        Role.objects.current()
+        .filter(staff=staff, kind=RoleKind.DISTRICT_ADMIN, district_id=staff.district_id)
+        .exists()
+    )
 
 
 def visible_students(staff: Staff, on: datetime.date | None = None) -> StudentQuerySet:
@@ -114,8 +116,10 @@ def standings_toward(staff: Staff, student: Student, on: datetime.date | None = 
     if not staff.is_authenticated or staff.district_id != student.district_id:
         return frozenset()
     found: set[Standing] = set()
-    team_roles = Assignment.objects.current(on).filter(staff=staff, student=student).values_list(
-        "team_role", flat=True
+    team_roles = (
+        Assignment.objects.current(on)
+        .filter(staff=staff, student=student)
+        .values_list("team_role", flat=True)
     )
     found.update(TEAM_ROLE_STANDING[TeamRole(role)] for role in team_roles)
     if Enrollment.objects.filter(section__teacher=staff, section__active=True, student=student).exists():
@@ -126,4 +130,3 @@ def standings_toward(staff: Staff, student: Student, on: datetime.date | None = 
         elif kind == RoleKind.SCHOOL_ADMIN and school_id == student.school_id:
             found.add(Standing.SCHOOL_ADMIN)
     return frozenset(found)
-

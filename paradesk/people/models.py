@@ -117,13 +117,9 @@ class Role(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="roles")
-    school = models.ForeignKey(
-        School, on_delete=models.PROTECT, related_name="roles", null=True, blank=True
-    )
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="roles", null=True, blank=True)
     kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
-    discipline = models.CharField(
-        _("discipline"), max_length=20, choices=Discipline.choices, blank=True
-    )
+    discipline = models.CharField(_("discipline"), max_length=20, choices=Discipline.choices, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     objects = RoleQuerySet.as_manager()
@@ -246,6 +242,7 @@ class Enrollment(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrollments")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["section", "student"], name="enrollment_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["section", "student"], name="enrollment_once")]
+
+    def __str__(self) -> str:
+        return f"enrollment {self.id}"

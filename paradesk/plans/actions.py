@@ -110,24 +110,39 @@ def activate_plan(*, actor: Staff, plan: Plan) -> Plan:
     for current in Plan.objects.select_for_update().filter(lineage=plan.lineage, status=PlanStatus.ACTIVE):
         current.status = PlanStatus.ENDED
         current.save(update_fields=["status"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=current, student_id=plan.student_id,
-                     changed_fields=["status"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=current,
+            student_id=plan.student_id,
+            changed_fields=["status"],
+        )
     plan.status = PlanStatus.ACTIVE
     plan.save(update_fields=["status"])
     audit.record(actor=actor, action=AuditAction.ACTIVATE, obj=plan, student_id=plan.student_id)
     return plan
 
 
-def _copy(item: models.Model, **changes: object) -> models.Model:
+def _copy[M: models.Model](item: M, **changes: object) -> M:
     """An unsaved copy of a row with a new id, linked to the row it came from."""
     clone = copy.copy(item)
     clone._state = ModelState()
     clone.pk = uuid.uuid4()
     if hasattr(clone, "carried_from_id"):
-        clone.carried_from_id = item.pk  # type: ignore[attr-defined]
+        clone.carried_from_id = item.pk
     for name, value in changes.items():
         setattr(clone, name, value)
     return clone
+
+
+def _mapped[M: models.Model](copies: dict[uuid.UUID, M], old_id: uuid.UUID | None) -> M | None:
+    return copies[old_id] if old_id is not None else None
+
+
+def _carry_forward(model: type[models.Model], old: Plan, new: Plan) -> None:
+    model._default_manager.bulk_create(
+        _copy(row, plan=new) for row in model._default_manager.filter(plan=old)
+    )
 
 
 @transaction.atomic
@@ -142,25 +157,37 @@ def amend_plan(*, actor: Staff, plan: Plan, reason: str) -> Plan:
         raise ValidationError(_("A draft can be edited as it is; amend an active plan."))
     if Plan.objects.filter(lineage=plan.lineage, version__gt=plan.version).exists():
         raise ValidationError(_("This plan already has a newer version."))
-    new = _copy(plan, version=plan.version + 1, previous=plan, status=PlanStatus.DRAFT,
-                amendment_reason=reason, created_by=actor)
+    new = _copy(
+        plan,
+        version=plan.version + 1,
+        previous=plan,
+        status=PlanStatus.DRAFT,
+        amendment_reason=reason,
+        created_by=actor,
+    )
     new.save()
     goals = {g.pk: _copy(g, plan=new) for g in plan.goals.all()}
-    Goal.objects.bulk_create(goals.values())  # type: ignore[arg-type]
+    Goal.objects.bulk_create(goals.values())
     behaviors = {b.pk: _copy(b, plan=new) for b in plan.target_behaviors.all()}
-    TargetBehavior.objects.bulk_create(behaviors.values())  # type: ignore[arg-type]
+    TargetBehavior.objects.bulk_create(behaviors.values())
     measures = {
-        m.pk: _copy(m, plan=new, goal=goals.get(m.goal_id), target_behavior=behaviors.get(m.target_behavior_id))
+        m.pk: _copy(
+            m,
+            plan=new,
+            goal=_mapped(goals, m.goal_id),
+            target_behavior=_mapped(behaviors, m.target_behavior_id),
+        )
         for m in plan.measures.all()
     }
-    Measure.objects.bulk_create(measures.values())  # type: ignore[arg-type]
+    Measure.objects.bulk_create(measures.values())
     ParaDirection.objects.bulk_create(
-        _copy(d, plan=new, goal=goals.get(d.goal_id), measure=measures.get(d.measure_id))  # type: ignore[misc]
+        _copy(d, plan=new, goal=_mapped(goals, d.goal_id), measure=_mapped(measures, d.measure_id))
         for d in plan.directions.all()
     )
-    for model in (Accommodation, Service, BehaviorStrategy, AbcOption, ReportingPeriod):
-        model._default_manager.bulk_create(  # type: ignore[attr-defined]
-            _copy(row, plan=new) for row in model._default_manager.filter(plan=plan)
-        )
+    _carry_forward(Accommodation, plan, new)
+    _carry_forward(Service, plan, new)
+    _carry_forward(BehaviorStrategy, plan, new)
+    _carry_forward(AbcOption, plan, new)
+    _carry_forward(ReportingPeriod, plan, new)
     audit.record(actor=actor, action=AuditAction.AMEND, obj=new, student_id=plan.student_id)
     return new

@@ -49,9 +49,7 @@ class Plan(models.Model):
     previous = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
     )
-    status = models.CharField(
-        _("status"), max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     review_date = models.DateField(_("annual review date"), null=True, blank=True)
@@ -168,6 +166,9 @@ class BehaviorStrategy(models.Model):
     class Meta:
         ordering = ["kind", "order"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} strategy {self.id}"
+
 
 class AbcCategory(models.TextChoices):
     ANTECEDENT = "antecedent", _("Antecedent")
@@ -186,9 +187,10 @@ class AbcOption(models.Model):
 
     class Meta:
         ordering = ["category", "label"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "category", "label"], name="abc_option_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "category", "label"], name="abc_option_once")]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Method(models.TextChoices):
@@ -209,9 +211,7 @@ class Method(models.TextChoices):
     ABC = "abc", _("ABC incident recording")
 
 
-INTERVAL_METHODS = frozenset(
-    {Method.PARTIAL_INTERVAL, Method.WHOLE_INTERVAL, Method.MOMENTARY_TIME_SAMPLING}
-)
+INTERVAL_METHODS = frozenset({Method.PARTIAL_INTERVAL, Method.WHOLE_INTERVAL, Method.MOMENTARY_TIME_SAMPLING})
 
 # Least to most intrusive; a team may reorder (some put verbal before gestural).
 DEFAULT_PROMPT_HIERARCHY = [
@@ -259,9 +259,7 @@ class Measure(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
-    goal = models.ForeignKey(
-        Goal, on_delete=models.CASCADE, related_name="measures", null=True, blank=True
-    )
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measures", null=True, blank=True)
     target_behavior = models.ForeignKey(
         TargetBehavior, on_delete=models.CASCADE, related_name="measures", null=True, blank=True
     )
@@ -289,9 +287,7 @@ class Measure(models.Model):
     rating_labels = models.JSONField(_("rating labels"), default=dict, blank=True)
     observation_window = models.CharField(_("observation window"), max_length=100, blank=True)
     # Progress monitoring
-    baseline_value = models.DecimalField(
-        _("baseline"), max_digits=9, decimal_places=2, null=True, blank=True
-    )
+    baseline_value = models.DecimalField(_("baseline"), max_digits=9, decimal_places=2, null=True, blank=True)
     target_value = models.DecimalField(
         _("target value"), max_digits=9, decimal_places=2, null=True, blank=True
     )
@@ -316,7 +312,10 @@ class Measure(models.Model):
         _("data schedule"), max_length=10, choices=ScheduleKind.choices, default=ScheduleKind.DAILY
     )
     sessions_per_week = models.PositiveIntegerField(
-        _("sessions per week"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(35)]
+        _("sessions per week"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(35)],
     )
     status = models.CharField(
         _("status"), max_length=14, choices=MeasureStatus.choices, default=MeasureStatus.BASELINE
@@ -356,7 +355,9 @@ class Measure(models.Model):
         if method in {Method.TRIALS, Method.TASK_ANALYSIS}:
             hierarchy = self.prompt_hierarchy or []
             if self.goal_support_level and self.goal_support_level not in hierarchy:
-                errors["goal_support_level"] = str(_("The goal support level must be one of the prompt levels."))
+                errors["goal_support_level"] = str(
+                    _("The goal support level must be one of the prompt levels.")
+                )
             if self.mastery_max_prompt_level and self.mastery_max_prompt_level not in hierarchy:
                 errors["mastery_max_prompt_level"] = str(
                     _("The highest prompt level allowed must be one of the prompt levels.")
@@ -425,7 +426,9 @@ class Service(models.Model):
     provider_role = models.CharField(_("provided by"), max_length=100)
     minutes = models.PositiveIntegerField(_("minutes per session"), validators=[MinValueValidator(1)])
     frequency = models.PositiveIntegerField(_("sessions"), validators=[MinValueValidator(1)])
-    period = models.CharField(_("per"), max_length=6, choices=ServicePeriod.choices, default=ServicePeriod.WEEK)
+    period = models.CharField(
+        _("per"), max_length=6, choices=ServicePeriod.choices, default=ServicePeriod.WEEK
+    )
     setting = models.CharField(_("setting"), max_length=200)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -476,9 +479,7 @@ class ParaDirection(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="directions")
-    goal = models.ForeignKey(
-        Goal, on_delete=models.CASCADE, related_name="directions", null=True, blank=True
-    )
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="directions", null=True, blank=True)
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="directions", null=True, blank=True
     )
