@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from paradesk.access.models import AuditAction, AuditEntry
-from paradesk.people.models import Staff
+from paradesk.people.models import Staff, Student
 
 
 @dataclass(frozen=True)
@@ -68,3 +68,22 @@ def record(
 
 def record_view(actor: Staff, obj: models.Model, student_id: uuid.UUID) -> AuditEntry:
     return record(actor=actor, action=AuditAction.VIEW, obj=obj, student_id=student_id)
+
+
+def record_list_views(actor: Staff, students: Iterable[Student]) -> list[AuditEntry]:
+    """One VIEW entry per student whose records a list page shows, written in one query whatever
+    the number of students (list pages keep a constant query count)."""
+    origin = _origin.get()
+    return AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor,
+            action=AuditAction.VIEW,
+            object_type=student._meta.label_lower,
+            object_id=str(student.pk),
+            student_id=student.pk,
+            district_id=student.district_id,
+            address=origin.address,
+            via=origin.via,
+        )
+        for student in students
+    )

@@ -90,6 +90,8 @@ def admin_school_ids(staff: Staff) -> set[object]:
 
 def is_district_admin(staff: Staff) -> bool:
     """Whether the person is a current district administrator of their own district."""
+    if staff.district_id is None:
+        return False
     return (
         Role.objects.current()
         .filter(staff=staff, kind=RoleKind.DISTRICT_ADMIN, district_id=staff.district_id)

@@ -1,3 +1,12 @@
 from django.urls import path
 
-urlpatterns: list = []
+from paradesk.access import views
+
+urlpatterns = [
+    path("students/<uuid:student_id>/access-log/", views.student_access_log, name="student_access_log"),
+    path(
+        "students/<uuid:student_id>/record-export/", views.student_record_export, name="student_record_export"
+    ),
+    path("account/tokens/", views.api_tokens, name="api_tokens"),
+    path("account/tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+]

@@ -1,3 +1,13 @@
 from django.urls import path
 
-urlpatterns: list = []
+from paradesk.people import views
+
+urlpatterns = [
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<uuid:staff_id>/", views.staff_detail, name="staff_detail"),
+    path("staff/<uuid:staff_id>/roles/new/", views.role_create, name="role_create"),
+    path("roles/<uuid:role_id>/end/", views.role_end, name="role_end"),
+    path("staff/<uuid:staff_id>/assignments/new/", views.assignment_create, name="assignment_create"),
+    path("assignments/<uuid:assignment_id>/end/", views.assignment_end, name="assignment_end"),
+]

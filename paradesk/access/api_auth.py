@@ -1,0 +1,76 @@
+"""How the JSON API knows who is calling: a personal API token, or the browser's session.
+
+Tokens are for clients other than the browser (`Authorization: Bearer pdk_...`); browsers send no
+such header by themselves, so token requests need no CSRF check. The session is checked for CSRF on
+unsafe methods, because a browser sends its cookie with any request a hostile page makes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from paradesk.access.models import ApiToken, hash_token
+from paradesk.people.models import Staff
+
+TOKEN_PREFIX = "pdk_"
+# Writing last_used_at on every request would turn each read into a write; a minute is precise
+# enough to see whether a token is still in use.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def staff_for_token(raw: str) -> Staff | None:
+    """The active staff member a token belongs to, if the token is known and not revoked."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.filter(token_hash=hash_token(raw), revoked_at__isnull=True, staff__is_active=True)
+        .select_related("staff")
+        .first()
+    )
+    if token is None:
+        return None
+    note_use(token)
+    return token.staff
+
+
+def note_use(token: ApiToken) -> None:
+    """Record when the token was last used, at most once a minute."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
+
+
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer pdk_...`, checked against the stored hash of a personal token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
+        staff = staff_for_token(token.strip())
+        if staff is not None:
+            # Code below the API reads request.user like the pages do.
+            request.user = staff
+        return staff
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The signed-in browser session, with CSRF enforced on unsafe methods.
+
+    Nobody signed in: no CSRF check at all, so an anonymous request gets 401 rather than a CSRF 403.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Staff | None:
+        user = request.user
+        if isinstance(user, Staff) and user.is_active:
+            return user
+        return None

@@ -1,0 +1,430 @@
+"""Walking every page and API operation as every persona: shared by the authorization matrix
+(test_matrix.py) and the audit and privacy tests (test_audit_privacy.py).
+
+The expected answer of a request comes from the route's rule (paradesk/access/routes.py) and the
+persona's standings (paradesk/access/policy.py), never from the view under test.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.test.client import ClientHandler
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from paradesk.access.models import ApiToken
+from paradesk.access.policy import Action, allowed, standings_toward
+from paradesk.access.routes import Gate, Route, Target
+from paradesk.people.models import Assignment, Role, RoleKind, Staff
+from paradesk.plans.models import (
+    AbcOption,
+    Accommodation,
+    BehaviorStrategy,
+    Goal,
+    Measure,
+    ParaDirection,
+    Plan,
+    ReportingPeriod,
+    Service,
+    TargetBehavior,
+)
+from paradesk.testing import Personas
+
+ANONYMOUS = "anonymous"
+PERSONA_NAMES = (
+    "assigned_para",
+    "unassigned_para",
+    "case_manager",
+    "gen_ed_teacher",
+    "provider",
+    "school_admin",
+    "other_school_admin",
+    "district_admin",
+    "other_district_admin",
+)
+ADMIN_KINDS = {RoleKind.SCHOOL_ADMIN, RoleKind.DISTRICT_ADMIN}
+# Admins whose schools or district hold the assigned para; the others' scope does not include them.
+ADMINS_IN_SCOPE = {"school_admin", "district_admin"}
+SKIPPED_NAMESPACES = {"admin"}
+API_PREFIX = "api/"
+
+PLAN_ITEM_MODELS: dict[Target, type[models.Model]] = {
+    Target.GOAL: Goal,
+    Target.MEASURE: Measure,
+    Target.ACCOMMODATION: Accommodation,
+    Target.SERVICE: Service,
+    Target.TARGET_BEHAVIOR: TargetBehavior,
+    Target.STRATEGY: BehaviorStrategy,
+    Target.ABC_OPTION: AbcOption,
+    Target.PERIOD: ReportingPeriod,
+    Target.DIRECTION: ParaDirection,
+}
+PLAN_TARGETS = {Target.PLAN, *PLAN_ITEM_MODELS}
+WRITE_ACTIONS = {Action.EDIT_PLAN, Action.EDIT_DIRECTIONS}
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+# --- URL patterns ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # full name, "namespace:name" when namespaced
+    route: str  # the pattern's path, e.g. "plans/<uuid:plan_id>/"
+    kwargs: tuple[str, ...]  # the URL's own arguments (converters), not the pattern's defaults
+
+
+def _walk(resolver: URLResolver, prefix: str, namespace: str, kwargs: tuple[str, ...]) -> Iterator[Page]:
+    for entry in resolver.url_patterns:
+        pattern = entry.pattern
+        route = prefix + str(pattern)
+        names = kwargs + tuple(getattr(pattern, "converters", {}) or ())
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace
+            if ns in SKIPPED_NAMESPACES or route.startswith(API_PREFIX):
+                continue
+            yield from _walk(entry, route, f"{namespace}{ns}:" if ns else namespace, names)
+        elif isinstance(entry, URLPattern) and entry.name:
+            if route.startswith(API_PREFIX):
+                continue
+            yield Page(name=namespace + entry.name, route=route, kwargs=names)
+
+
+def named_pages() -> dict[str, Page]:
+    """Every named page of paradesk.urls, except Django admin and the JSON API."""
+    resolver = get_resolver()
+    return {page.name: page for page in _walk(resolver, "", "", ())}
+
+
+# --- filling in ids ----------------------------------------------------------------------------------
+
+
+def plan_item_id(plan: Plan, target: Target) -> uuid.UUID:
+    model = PLAN_ITEM_MODELS[target]
+    item = model._default_manager.filter(plan=plan).order_by("pk").first()
+    assert item is not None, f"the plan holds no {model.__name__}"
+    return item.pk  # type: ignore[return-value]
+
+
+def own_token(staff: Staff) -> ApiToken:
+    token = ApiToken.objects.filter(staff=staff, revoked_at__isnull=True).first()
+    return token or ApiToken.issue(staff, "matrix test")[0]
+
+
+def target_id(personas: Personas, target: Target, plan: Plan, requester: Staff | None) -> uuid.UUID:
+    """The id a URL names: the persona student, its plan (or a draft of it), the assigned para..."""
+    if target == Target.STUDENT:
+        return personas.student.id
+    if target == Target.PLAN:
+        return plan.id
+    if target == Target.GOAL and plan.pk == personas.plan.pk:
+        return personas.goal.id
+    if target == Target.MEASURE and plan.pk == personas.plan.pk:
+        return personas.measure.id
+    if target == Target.MEASURE:
+        return Measure.objects.get(plan=plan, carried_from=personas.measure).id
+    if target in PLAN_ITEM_MODELS:
+        return plan_item_id(plan, target)
+    if target == Target.STAFF:
+        return personas.assigned_para.id
+    if target == Target.ROLE:
+        return (
+            Role.objects.filter(staff=personas.assigned_para).order_by("pk").values_list("id", flat=True)[0]
+        )
+    if target == Target.ASSIGNMENT:
+        return Assignment.objects.get(staff=personas.assigned_para, student=personas.student).id
+    if target == Target.TOKEN:
+        owner = requester if requester is not None else personas.case_manager
+        return own_token(owner).id  # type: ignore[return-value]
+    raise AssertionError(f"no id for target {target}")
+
+
+def page_url(page: Page, route: Route, personas: Personas, plan: Plan, requester: Staff | None) -> str:
+    if route.target == Target.NONE:
+        assert not page.kwargs, f"{page.name} takes {page.kwargs} but its route names no target"
+        return reverse(page.name)
+    assert len(page.kwargs) == 1, f"{page.name} should take exactly one id, takes {page.kwargs}"
+    return reverse(page.name, kwargs={page.kwargs[0]: target_id(personas, route.target, plan, requester)})
+
+
+# --- expected answers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    codes: frozenset[int]
+    to_login: bool = False  # a redirect to the sign-in page
+    why: str = ""
+
+    def __str__(self) -> str:
+        codes = "/".join(str(c) for c in sorted(self.codes)) or "not 401/403/404"
+        return f"{codes}{' to sign-in' if self.to_login else ''} ({self.why})"
+
+
+def is_admin(staff: Staff) -> bool:
+    return Role.objects.current().filter(staff=staff, kind__in=ADMIN_KINDS).exists()
+
+
+def success(method: str, route: Route, plan: Plan, *, api: bool = False) -> frozenset[int]:
+    """What "allowed" looks like: a page, or for a write a redirect, a form with errors or 409."""
+    if api:
+        return frozenset()  # anything but 401/403/404: see Expect.matches for the API
+    if method in UNSAFE:
+        return frozenset({200, 302, 409})
+    if route.gate == Gate.SIGNED_IN:
+        return frozenset({200, 302})
+    plan_bound = route.target in PLAN_TARGETS and route.action in WRITE_ACTIONS
+    if plan_bound and not plan.is_editable:
+        return frozenset({200, 409})  # allowed, but an active plan is not a draft
+    return frozenset({200})
+
+
+def expect(
+    route: Route, persona: str, staff: Staff | None, personas: Personas, plan: Plan, *, api: bool = False
+) -> Expect:
+    """The answer the route's rule gives this persona (staff None: nobody signed in)."""
+    method = route.method
+    if route.gate == Gate.PUBLIC:
+        return Expect(frozenset({200}), why="public")
+    if staff is None:
+        return (
+            Expect(frozenset({401}), why="API needs sign-in")
+            if api
+            else Expect(frozenset({302}), to_login=True, why="sign-in required")
+        )
+    if route.gate == Gate.SIGNED_IN:
+        return Expect(success(method, route, plan, api=api), why="any signed-in person")
+    if route.gate == Gate.STUDENT:
+        assert route.action is not None
+        standings = standings_toward(staff, personas.student)
+        if not standings:
+            return Expect(frozenset({404}), why="no standing toward the student")
+        if not allowed(standings, route.action):
+            return Expect(frozenset({403}), why=f"{sorted(standings)} may not {route.action}")
+        return Expect(success(method, route, plan, api=api), why=f"{sorted(standings)} may {route.action}")
+    if route.gate == Gate.STAFF_ADMIN:
+        if not is_admin(staff):
+            return Expect(frozenset({403}), why="not an administrator")
+        if route.target != Target.NONE and persona not in ADMINS_IN_SCOPE:
+            return Expect(frozenset({404}), why="administrator outside the target's schools")
+        return Expect(success(method, route, plan, api=api), why="administrator in scope")
+    raise AssertionError(f"no expectation for gate {route.gate}")
+
+
+def matches(expected: Expect, response: HttpResponse, *, api: bool = False) -> bool:
+    if api and not expected.codes:
+        return response.status_code not in {401, 403, 404} and response.status_code < 500
+    if response.status_code not in expected.codes:
+        return False
+    if expected.to_login:
+        return response["Location"].startswith(reverse("login"))
+    return True
+
+
+def describe(response: HttpResponse) -> str:
+    text = str(response.status_code)
+    if response.status_code in {301, 302, 303}:
+        text += f" to {response['Location']}"
+    exc_info = getattr(response, "exc_info", None)
+    if exc_info:
+        text += f" raising {exc_info[0].__name__}: {exc_info[1]}"
+    return text
+
+
+# --- requests -----------------------------------------------------------------------------------------
+
+
+def rolled_back[T](call: Callable[[], T]) -> T:
+    """Run one request and undo whatever it wrote, so every persona meets the same data."""
+    with transaction.atomic():
+        result = call()
+        transaction.set_rollback(True)
+    return result
+
+
+_handler: list[ClientHandler] = []
+
+
+def client_for(staff: Staff | None) -> Client:
+    """A client signed in as the staff member, answering errors as 500 pages rather than raising.
+
+    Clients share one handler: each new handler loads the middleware again, and WhiteNoise then
+    scans every static file (about 0.15 s a client, most of this walk's time otherwise).
+    """
+    client = Client(raise_request_exception=False)
+    if not _handler:
+        _handler.append(client.handler)
+    client.handler = _handler[0]
+    if staff is not None:
+        client.force_login(staff)
+    return client
+
+
+def personas_and_anonymous(personas: Personas) -> list[tuple[str, Staff | None]]:
+    return [*personas.all().items(), (ANONYMOUS, None)]
+
+
+def send(client: Client, method: str, url: str, body: Any = None, *, api: bool = False) -> HttpResponse:
+    if not api:
+        return (
+            client.generic(method, url)
+            if method not in {"GET", "POST"}
+            else (client.get(url) if method == "GET" else client.post(url, {}))
+        )
+    if method in UNSAFE:
+        return client.generic(method, url, data=_json(body), content_type="application/json")
+    return client.generic(method, url)
+
+
+def _json(body: Any) -> str:
+    import json
+
+    return json.dumps({} if body is None else body, default=str)
+
+
+# --- API ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str  # as in the schema, with {placeholders}
+    request_schema: dict[str, Any] | None
+
+
+def api_operations(schema: dict[str, Any]) -> list[Operation]:
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, spec in methods.items():
+            if method.upper() not in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
+                continue
+            content = (spec.get("requestBody") or {}).get("content", {})
+            body = (content.get("application/json") or {}).get("schema")
+            operations.append(Operation(spec["operationId"], method.upper(), path, body))
+    return operations
+
+
+def api_url(operation: Operation, route: Route, personas: Personas, plan: Plan, staff: Staff | None) -> str:
+    placeholders = re.findall(r"{(\w+)}", operation.path)
+    assert len(placeholders) <= 1 or route.target != Target.NONE, operation.path
+    url = operation.path
+    for name in placeholders:
+        target = _target_by_name(name) or route.target
+        url = url.replace("{" + name + "}", str(target_id(personas, target, plan, staff)))
+    return url if url.startswith("/api/") else "/api/v1" + url
+
+
+ID_NAMES: dict[str, Target] = {
+    "student": Target.STUDENT,
+    "plan": Target.PLAN,
+    "goal": Target.GOAL,
+    "measure": Target.MEASURE,
+    "accommodation": Target.ACCOMMODATION,
+    "service": Target.SERVICE,
+    "target_behavior": Target.TARGET_BEHAVIOR,
+    "behavior": Target.TARGET_BEHAVIOR,
+    "strategy": Target.STRATEGY,
+    "abc_option": Target.ABC_OPTION,
+    "period": Target.PERIOD,
+    "reporting_period": Target.PERIOD,
+    "direction": Target.DIRECTION,
+    "staff": Target.STAFF,
+    "role": Target.ROLE,
+    "assignment": Target.ASSIGNMENT,
+    "token": Target.TOKEN,
+}
+
+
+def _target_by_name(name: str) -> Target | None:
+    base = name.removesuffix("_id").removesuffix("_ids")
+    return ID_NAMES.get(base)
+
+
+def example_body(
+    schema: dict[str, Any] | None, components: dict[str, Any], fill_id: Callable[[Target], uuid.UUID]
+) -> Any:
+    """The smallest valid JSON body for a request schema, ids inside it naming the persona data, so a
+    request is turned away for who sends it and never for what it sends."""
+    if schema is None:
+        return {}
+    return _example(schema, components, fill_id, "", 0)
+
+
+def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _example(
+    schema: dict[str, Any],
+    components: dict[str, Any],
+    fill_id: Callable[[Target], uuid.UUID],
+    name: str,
+    depth: int,
+) -> Any:
+    schema = _resolve(schema, components)
+    if depth > 6:
+        return None
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            options = [_resolve(s, components) for s in schema[key]]
+            non_null = [s for s in options if s.get("type") != "null"]
+            return _example((non_null or options)[0], components, fill_id, name, depth + 1)
+    if "allOf" in schema:
+        merged: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            merged.update(_resolve(part, components))
+        return _example(merged, components, fill_id, name, depth + 1)
+    if "default" in schema:
+        return schema["default"]
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or "properties" in schema:
+        props = schema.get("properties", {})
+        return {
+            key: _example(props[key], components, fill_id, key, depth + 1)
+            for key in schema.get("required", [])
+            if key in props
+        }
+    if kind == "array":
+        minimum = schema.get("minItems", 0)
+        item = schema.get("items", {})
+        return [_example(item, components, fill_id, name, depth + 1) for _ in range(minimum)]
+    if kind == "integer":
+        return max(1, int(schema.get("minimum", 1)))
+    if kind == "number":
+        return max(1, schema.get("minimum", 1))
+    if kind == "boolean":
+        return False
+    if kind == "string":
+        return _string(schema, name, fill_id)
+    return None
+
+
+def _string(schema: dict[str, Any], name: str, fill_id: Callable[[Target], uuid.UUID]) -> str:
+    fmt = schema.get("format")
+    if fmt == "uuid":
+        target = _target_by_name(name)
+        return str(fill_id(target)) if target else str(uuid.uuid4())
+    if fmt == "date":
+        return "2026-10-01"
+    if fmt == "date-time":
+        return datetime.datetime(2026, 10, 1, 14, 30, tzinfo=datetime.UTC).isoformat()
+    if fmt == "email":
+        return f"matrix-{uuid.uuid4().hex[:8]}@example.test"
+    return "x" * max(1, int(schema.get("minLength", 1)))

@@ -1,0 +1,101 @@
+"""A student's access history and record export (administrators), and a person's own API tokens."""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from paradesk.access import actions, audit
+from paradesk.access.forms import ApiTokenForm
+from paradesk.access.helpers import access_student, as_uuid
+from paradesk.access.models import ApiToken, AuditAction, AuditEntry
+from paradesk.access.policy import Action
+from paradesk.access.record import gather_record, school_time_zone
+from paradesk.people.models import Staff, today
+
+ENTRIES_PER_PAGE = 50
+
+
+def signed_in(request: HttpRequest) -> Staff:
+    """The person making the request (LoginRequiredMiddleware has already turned strangers away)."""
+    return cast(Staff, request.user)
+
+
+def student_access_log(request: HttpRequest, student_id: object) -> HttpResponse:
+    """Who saw and changed the student's records, newest first. Reading it is itself recorded."""
+    actor = signed_in(request)
+    student, _standings = access_student(actor, student_id, Action.VIEW_ACCESS_LOG)
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=student,
+        object_type="student.access_log",
+        student_id=student.id,
+    )
+    entries = AuditEntry.objects.for_student(student.id).select_related("actor").order_by("-at", "-id")
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"student": student, "page": page, "time_zone": school_time_zone(student).key}
+    template = "access/access_log.html#log-table" if request.htmx else "access/access_log.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def export_filename(local_id: str) -> str:
+    """The local id with anything a file system might object to replaced, and today's date."""
+    safe_id = re.sub(r"[^A-Za-z0-9_-]", "_", local_id) or "student"
+    return f"student-record-{safe_id}-{today().isoformat()}.html"
+
+
+def student_record_export(request: HttpRequest, student_id: object) -> HttpResponse:
+    """The student's complete record with its access history, as one self-contained HTML file a
+    parent can read (FERPA 99.10, IDEA 300.613)."""
+    actor = signed_in(request)
+    student, _standings = access_student(actor, student_id, Action.EXPORT_RECORD)
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=student,
+        object_type="student.record",
+        student_id=student.id,
+    )
+    html = render_to_string("access/record_export.html", {"record": gather_record(student)})
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, export_filename(student.local_id))
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The person's own API tokens; a new token's raw value is shown in this response only."""
+    actor = signed_in(request)
+    form = ApiTokenForm(request.POST or None)
+    new_token, raw_token = None, None
+    if request.method == "POST" and form.is_valid():
+        new_token, raw_token = actions.issue_api_token(actor=actor, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(staff=actor).order_by("-created_at")
+    context = {"form": form, "tokens": tokens, "new_token": new_token, "raw_token": raw_token}
+    response = render(request, "access/api_tokens.html", context)
+    if raw_token is not None:
+        response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: object) -> HttpResponse:
+    """Revoke one of the person's own tokens; anyone else's is not found."""
+    actor = signed_in(request)
+    token = ApiToken.objects.filter(id=as_uuid(token_id), staff=actor).first()
+    if token is None:
+        raise Http404
+    actions.revoke_api_token(actor=actor, token=token)
+    messages.success(request, _("Token revoked. Programs using it can no longer sign in with it."))
+    return redirect("api_tokens")

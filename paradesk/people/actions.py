@@ -1,0 +1,131 @@
+"""Writes to staff, roles and team assignments, each audited and atomic.
+
+Views check the administrator's scope first (paradesk.access.helpers.admin_scope and access_*).
+Nothing here deletes: ending a role or an assignment keeps it, so the record of who could see a
+student, and when, stays complete (FERPA 99.32, IDEA 300.623).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from paradesk.access import audit
+from paradesk.access.models import AuditAction
+from paradesk.people.models import Assignment, District, Role, RoleKind, School, Staff, Student, today
+
+
+@transaction.atomic
+def create_staff(
+    *,
+    actor: Staff,
+    district: District,
+    full_name: str,
+    email: str,
+    password: str | None,
+    kind: RoleKind,
+    school: School | None,
+    discipline: str = "",
+) -> Staff:
+    """A new staff member of the district with their first role. Without a password they cannot sign
+    in until an administrator sets one."""
+    staff = Staff.objects.create_user(email=email, password=password, full_name=full_name, district=district)
+    audit.record(
+        actor=actor, action=AuditAction.CREATE, obj=staff, changed_fields=["full_name", "email", "district"]
+    )
+    add_role(actor=actor, staff=staff, kind=kind, school=school, discipline=discipline)
+    return staff
+
+
+@transaction.atomic
+def add_role(
+    *, actor: Staff, staff: Staff, kind: RoleKind, school: School | None, discipline: str = ""
+) -> Role:
+    """Give a staff member a role; a role they held before and that was ended is taken up again
+    (one row per staff, school and kind keeps the history in the audit log, not in duplicates)."""
+    if staff.district_id is None:
+        raise ValueError("A role belongs to a district; this staff member has none")
+    discipline = discipline if kind == RoleKind.PROVIDER else ""
+    earlier = (
+        Role.objects.select_for_update()
+        .filter(staff=staff, school=school, kind=kind, district_id=staff.district_id)
+        .first()
+    )
+    if earlier is not None:
+        earlier.active = True
+        earlier.discipline = discipline
+        earlier.save(update_fields=["active", "discipline"])
+        audit.record(
+            actor=actor, action=AuditAction.UPDATE, obj=earlier, changed_fields=["active", "discipline"]
+        )
+        return earlier
+    role = Role(district_id=staff.district_id, staff=staff, school=school, kind=kind, discipline=discipline)
+    role.full_clean()
+    role.save()
+    audit.record(
+        actor=actor, action=AuditAction.CREATE, obj=role, changed_fields=["kind", "school", "discipline"]
+    )
+    return role
+
+
+@transaction.atomic
+def end_role(*, actor: Staff, role: Role) -> Role:
+    """End a role (it stays on record, inactive)."""
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    if role.active:
+        role.active = False
+        role.save(update_fields=["active"])
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=role, changed_fields=["active"])
+    return role
+
+
+@transaction.atomic
+def assign_staff(
+    *,
+    actor: Staff,
+    staff: Staff,
+    student: Student,
+    team_role: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+) -> Assignment:
+    """Put a staff member on a student's team between two dates."""
+    assignment = Assignment(
+        district_id=student.district_id,
+        staff=staff,
+        student=student,
+        team_role=team_role,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    assignment.full_clean()
+    assignment.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=assignment,
+        student_id=student.id,
+        changed_fields=["staff", "student", "team_role", "start_date", "end_date"],
+    )
+    return assignment
+
+
+@transaction.atomic
+def end_assignment(*, actor: Staff, assignment: Assignment) -> Assignment:
+    """End an assignment today. The database keeps end on or after start, so one that has not begun
+    yet ends on its first day; one already ended keeps its end date."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    day = today()
+    if assignment.end_date is not None and assignment.end_date <= day:
+        return assignment
+    assignment.end_date = max(day, assignment.start_date)
+    assignment.save(update_fields=["end_date"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=assignment,
+        student_id=assignment.student_id,
+        changed_fields=["end_date"],
+    )
+    return assignment

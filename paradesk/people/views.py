@@ -1,0 +1,183 @@
+"""Administrator pages: staff, their roles and their team assignments.
+
+School administrators manage staff who hold a current role at one of their schools and students of
+those schools; district administrators the whole district. Everyone else gets 403, and ids outside
+the administrator's scope are not found (paradesk.access.helpers.admin_scope and access_*).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from paradesk.access.helpers import AdminScope, access_assignment, access_role, access_staff, admin_scope
+from paradesk.people import actions
+from paradesk.people.forms import AssignmentForm, RoleForm, StaffCreateForm, StaffFilterForm
+from paradesk.people.models import Assignment, Role, RoleKind, Staff, today
+
+STAFF_PER_PAGE = 50
+
+
+def signed_in(request: HttpRequest) -> Staff:
+    """The person making the request (LoginRequiredMiddleware has already turned strangers away)."""
+    return cast(Staff, request.user)
+
+
+def current_assignments_count(scope: AdminScope, day: datetime.date) -> Count:
+    """Assignments in force today, of students the administrator manages."""
+    in_force = Q(assignments__start_date__lte=day) & (
+        Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=day)
+    )
+    if not scope.whole_district:
+        in_force &= Q(assignments__student__school_id__in=scope.school_ids)
+    return Count("assignments", filter=in_force, distinct=True)
+
+
+def filtered_staff(scope: AdminScope, form: StaffFilterForm) -> QuerySet[Staff]:
+    """The administrator's staff, with a current role matching the filter (one role matches both)."""
+    staff = scope.staff()
+    if not form.is_valid():
+        return staff
+    matching: dict[str, object] = {}
+    if form.cleaned_data.get("school"):
+        matching["school"] = form.cleaned_data["school"]
+    if form.cleaned_data.get("kind"):
+        matching["kind"] = form.cleaned_data["kind"]
+    if matching:
+        staff = staff.filter(id__in=Role.objects.current().filter(**matching).values("staff_id"))
+    return staff
+
+
+def staff_list(request: HttpRequest) -> HttpResponse:
+    scope = admin_scope(signed_in(request))
+    form = StaffFilterForm(request.GET or None, scope=scope)
+    current_roles = Role.objects.current().select_related("school").order_by("kind", "school__name")
+    staff = (
+        filtered_staff(scope, form)
+        .annotate(current_assignments=current_assignments_count(scope, today()))
+        .prefetch_related(Prefetch("roles", queryset=current_roles, to_attr="current_roles"))
+        .order_by("full_name", "id")
+    )
+    page = Paginator(staff, STAFF_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "people/staff_list.html#staff-table" if request.htmx else "people/staff_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def staff_create(request: HttpRequest) -> HttpResponse:
+    actor = signed_in(request)
+    scope = admin_scope(actor)
+    form = StaffCreateForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        staff = actions.create_staff(
+            actor=actor,
+            district=actor.district,  # type: ignore[arg-type]
+            full_name=data["full_name"],
+            email=data["email"],
+            password=data["password"] or None,
+            kind=RoleKind(data["kind"]),
+            school=data["school"],
+            discipline=data["discipline"],
+        )
+        messages.success(request, _("Staff member added."))
+        return redirect("staff_detail", staff_id=staff.id)
+    return render(request, "people/staff_create.html", {"form": form})
+
+
+def assignment_rows(scope: AdminScope, staff: Staff) -> list[tuple[Assignment, str]]:
+    """The staff member's assignments the administrator manages, newest first, each with whether it
+    is current, upcoming or ended."""
+    day = today()
+    assignments = scope.assignments().filter(staff=staff).select_related("student").order_by("-start_date")
+    return [(assignment, assignment_status(assignment, day)) for assignment in assignments]
+
+
+def assignment_status(assignment: Assignment, day: datetime.date) -> str:
+    if assignment.start_date > day:
+        return "upcoming"
+    if assignment.end_date is not None and assignment.end_date < day:
+        return "ended"
+    return "current"
+
+
+def staff_detail(request: HttpRequest, staff_id: object) -> HttpResponse:
+    staff, scope = access_staff(signed_in(request), staff_id)
+    roles = [
+        (role, role.active and scope.covers_school(role.school_id))
+        for role in staff.roles.select_related("school").order_by("-active", "kind", "school__name")
+    ]
+    context = {"staff": staff, "roles": roles, "assignments": assignment_rows(scope, staff)}
+    return render(request, "people/staff_detail.html", context)
+
+
+def role_create(request: HttpRequest, staff_id: object) -> HttpResponse:
+    actor = signed_in(request)
+    staff, scope = access_staff(actor, staff_id)
+    form = RoleForm(request.POST or None, scope=scope, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.add_role(
+            actor=actor,
+            staff=staff,
+            kind=RoleKind(data["kind"]),
+            school=data["school"],
+            discipline=data["discipline"],
+        )
+        messages.success(request, _("Role added."))
+        return redirect("staff_detail", staff_id=staff.id)
+    return render(request, "people/role_form.html", {"form": form, "staff": staff})
+
+
+def back_to_staff(request: HttpRequest, staff: Staff) -> HttpResponse:
+    """The staff member's page, or the list when they are no longer the administrator's to see."""
+    if admin_scope(signed_in(request)).staff().filter(id=staff.id).exists():
+        return redirect("staff_detail", staff_id=staff.id)
+    return redirect("staff_list")
+
+
+@require_POST
+def role_end(request: HttpRequest, role_id: object) -> HttpResponse:
+    actor = signed_in(request)
+    role, _scope = access_role(actor, role_id)
+    actions.end_role(actor=actor, role=role)
+    messages.success(request, _("Role ended."))
+    return back_to_staff(request, role.staff)
+
+
+def assignment_create(request: HttpRequest, staff_id: object) -> HttpResponse:
+    actor = signed_in(request)
+    staff, scope = access_staff(actor, staff_id)
+    form = AssignmentForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.assign_staff(
+            actor=actor,
+            staff=staff,
+            student=data["student"],
+            team_role=data["team_role"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+        )
+        messages.success(request, _("Assignment added."))
+        return redirect("staff_detail", staff_id=staff.id)
+    return render(request, "people/assignment_form.html", {"form": form, "staff": staff})
+
+
+@require_POST
+def assignment_end(request: HttpRequest, assignment_id: object) -> HttpResponse:
+    actor = signed_in(request)
+    assignment, _scope = access_assignment(actor, assignment_id)
+    actions.end_assignment(actor=actor, assignment=assignment)
+    messages.success(request, _("Assignment ended."))
+    return back_to_staff(request, assignment.staff)

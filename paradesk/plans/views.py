@@ -1,0 +1,463 @@
+"""Student and plan pages: caseload, a para's students, a teacher's classes, a student, a plan, and the
+forms that write a plan. Every read goes through paradesk.access, every write through actions."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Prefetch, Q
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from paradesk.access import audit
+from paradesk.access.helpers import access_plan, access_plan_item, access_student
+from paradesk.access.policy import Action, allowed
+from paradesk.people.models import (
+    PARA_TEAM_ROLES,
+    Assignment,
+    ClassSection,
+    Enrollment,
+    Staff,
+    Student,
+    TeamRole,
+)
+from paradesk.plans import actions, forms
+from paradesk.plans.models import (
+    AbcOption,
+    Accommodation,
+    BehaviorStrategy,
+    Goal,
+    Measure,
+    ParaDirection,
+    Plan,
+    PlanQuerySet,
+    PlanStatus,
+    ReportingPeriod,
+    Service,
+    Snapshot,
+    TargetBehavior,
+)
+
+FORM_PAGE = "plans/form_page.html"
+
+
+def staff_of(request: HttpRequest) -> Staff:
+    return cast(Staff, request.user)
+
+
+def posted(request: HttpRequest) -> Any:
+    """The submitted data on a POST (even an empty one, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def with_contents(plans: PlanQuerySet) -> PlanQuerySet:
+    """Everything a plan holds, in a fixed number of queries however much it holds."""
+    measures = Measure.objects.prefetch_related("directions")
+    return plans.prefetch_related(
+        "accommodations",
+        "services",
+        "strategies",
+        "abc_options",
+        "reporting_periods",
+        Prefetch(
+            "goals",
+            queryset=Goal.objects.prefetch_related(
+                Prefetch("measures", queryset=measures),
+                Prefetch(
+                    "directions",
+                    queryset=ParaDirection.objects.filter(measure__isnull=True),
+                    to_attr="own_directions",
+                ),
+            ),
+        ),
+        Prefetch(
+            "target_behaviors",
+            queryset=TargetBehavior.objects.order_by("name").prefetch_related(
+                Prefetch("measures", queryset=measures.filter(goal__isnull=True))
+            ),
+        ),
+    )
+
+
+def active_plans_prefetch() -> Prefetch:
+    return Prefetch("plans", queryset=Plan.objects.active().order_by("kind"), to_attr="active_plans")
+
+
+# Lists -------------------------------------------------------------------------------------------
+
+
+def current_students(staff: Staff, team_roles: frozenset[str] | set[str]) -> models.QuerySet[Student]:
+    """Active students of the person's district where the person holds one of the team roles today."""
+    district_id = staff.district_id
+    if district_id is None:
+        return Student.objects.none()
+    assigned = Assignment.objects.current().filter(staff=staff, team_role__in=team_roles)
+    return (
+        Student.objects.active()
+        .filter(district_id=district_id, id__in=assigned.values("student_id"))
+        .select_related("school")
+    )
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    """Students the person case-manages or serves, with their active plans at a glance."""
+    staff = staff_of(request)
+    students = (
+        current_students(staff, {TeamRole.CASE_MANAGER, TeamRole.PROVIDER})
+        .annotate(goal_count=Count("plans__goals", filter=Q(plans__status=PlanStatus.ACTIVE)))
+        .prefetch_related(
+            active_plans_prefetch(),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.current().filter(staff=staff),
+                to_attr="my_assignments",
+            ),
+        )
+    )
+    return render(request, "plans/caseload.html", {"students": students})
+
+
+def my_students(request: HttpRequest) -> HttpResponse:
+    """A para's students: what every adult working with the child should know at a glance."""
+    staff = staff_of(request)
+    students = list(
+        current_students(staff, set(PARA_TEAM_ROLES))
+        .select_related("snapshot")
+        .prefetch_related(active_plans_prefetch())
+    )
+    audit.record_list_views(staff, students)
+    return render(request, "plans/my_students.html", {"students": students})
+
+
+def class_accommodations(request: HttpRequest) -> HttpResponse:
+    """A general-education teacher's classes: each student's accommodations and who supports them."""
+    staff = staff_of(request)
+    enrollments = (
+        Enrollment.objects.filter(
+            student__active=True, student_id__in=Plan.objects.active().values("student_id")
+        )
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name")
+        .prefetch_related(
+            Prefetch(
+                "student__plans",
+                queryset=Plan.objects.active().order_by("kind").prefetch_related("accommodations"),
+                to_attr="active_plans",
+            ),
+            Prefetch(
+                "student__assignments",
+                queryset=Assignment.objects.current()
+                .exclude(team_role=TeamRole.GEN_ED_TEACHER)
+                .select_related("staff")
+                .order_by("team_role"),
+                to_attr="team",
+            ),
+        )
+    )
+    sections = list(
+        # A section of another district never shows, even if rostered to this teacher by mistake.
+        ClassSection.objects.filter(
+            teacher=staff, active=True, district=F("teacher__district")
+        ).prefetch_related(Prefetch("enrollments", queryset=enrollments))
+    )
+    shown = {e.student_id: e.student for section in sections for e in section.enrollments.all()}
+    audit.record_list_views(staff, shown.values())
+    return render(request, "plans/class_accommodations.html", {"sections": sections})
+
+
+# A student ---------------------------------------------------------------------------------------
+
+
+def student_detail(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
+    """The student's page: summary for everyone with a standing, the full record for record readers."""
+    staff = staff_of(request)
+    student, standings = access_student(staff, student_id, Action.VIEW_SUMMARY)
+    can_read_record = allowed(standings, Action.VIEW_RECORD)
+    plans = Plan.objects.filter(student=student).order_by("kind", "-version")
+    active_plans = with_contents(plans.active()) if can_read_record else plans.active()
+    if not can_read_record:
+        active_plans = active_plans.prefetch_related("accommodations")
+    audit.record_view(staff, student, student.id)
+    context = {
+        "student": student,
+        "snapshot": Snapshot.objects.filter(student=student).first(),
+        "active_plans": list(active_plans),
+        "all_plans": list(plans) if can_read_record else [],
+        "team": Assignment.objects.current().filter(student=student).select_related("staff"),
+        "can_read_record": can_read_record,
+        "can_edit_snapshot": allowed(standings, Action.EDIT_SNAPSHOT),
+        "can_edit_plan": allowed(standings, Action.EDIT_PLAN),
+    }
+    return render(request, "plans/student_detail.html", context)
+
+
+def snapshot_edit(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
+    staff = staff_of(request)
+    student, _standings = access_student(staff, student_id, Action.EDIT_SNAPSHOT)
+    snapshot = Snapshot.objects.filter(student=student).first()
+    if snapshot is None:
+        snapshot = Snapshot(student=student, district_id=student.district_id)
+    elif request.method == "GET":
+        audit.record_view(staff, snapshot, student.id)
+    form = forms.SnapshotForm(posted(request), instance=snapshot)
+    if request.method == "POST" and form.is_valid():
+        actions.save_snapshot(actor=staff, snapshot=form.save(commit=False), changed_fields=form.changed_data)
+        messages.success(request, _("Snapshot saved."))
+        return done(request, reverse("student_detail", args=[student.id]))
+    return form_page(
+        request,
+        form,
+        title=_("Snapshot"),
+        action=request.path,
+        back=reverse("student_detail", args=[student.id]),
+        student=student,
+    )
+
+
+# Plans -------------------------------------------------------------------------------------------
+
+
+def plan_create(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
+    staff = staff_of(request)
+    student, _standings = access_student(staff, student_id, Action.EDIT_PLAN)
+    form = forms.PlanForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        plan = actions.create_plan(actor=staff, student=student, plan=form.save(commit=False))
+        messages.success(request, _("Draft plan created. Add its goals, measures and supports."))
+        return done(request, reverse("plan_detail", args=[plan.id]))
+    return form_page(
+        request,
+        form,
+        title=_("New plan"),
+        action=request.path,
+        back=reverse("student_detail", args=[student.id]),
+        student=student,
+    )
+
+
+def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    """One plan version with everything in it, its neighbours in the version history, and what the
+    person may do with it."""
+    staff = staff_of(request)
+    found, standings = access_plan(staff, plan_id, Action.VIEW_RECORD)
+    plan = with_contents(Plan.objects.filter(pk=found.pk).select_related("student__school")).get()
+    versions = Plan.objects.filter(lineage=plan.lineage).order_by("version")
+    newer = [v for v in versions if v.version > plan.version]
+    can_edit_plan = allowed(standings, Action.EDIT_PLAN)
+    audit.record_view(staff, plan, plan.student_id)
+    context = {
+        "plan": plan,
+        "student": plan.student,
+        "versions": versions,
+        "previous_version": plan.previous,
+        "next_version": newer[0] if newer else None,
+        "can_edit_plan": can_edit_plan and plan.is_editable,
+        "can_edit_directions": allowed(standings, Action.EDIT_DIRECTIONS) and plan.is_editable,
+        "can_amend": can_edit_plan and plan.status == PlanStatus.ACTIVE and not newer,
+        "can_activate": can_edit_plan and plan.status == PlanStatus.DRAFT,
+        "amend_form": forms.AmendForm(),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+def plan_edit(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    staff = staff_of(request)
+    plan, _standings = access_plan(staff, plan_id, Action.EDIT_PLAN)
+    if not plan.is_editable:
+        return not_editable(request, plan)
+    form = forms.PlanEditForm(posted(request), instance=plan)
+    return save_or_show(request, form, plan, title=_("Plan dates and crisis steps"))
+
+
+@require_POST
+def plan_amend(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    staff = staff_of(request)
+    plan, _standings = access_plan(staff, plan_id, Action.EDIT_PLAN)
+    form = forms.AmendForm(request.POST)
+    if not form.is_valid():
+        back = reverse("plan_detail", args=[plan.id])
+        return form_page(request, form, title=_("Amend plan"), action=request.path, back=back, plan=plan)
+    try:
+        new = actions.amend_plan(actor=staff, plan=plan, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        return conflict(request, plan, " ".join(exc.messages))
+    messages.success(
+        request, _("Version %(version)s is a draft. Change it, then activate it.") % {"version": new.version}
+    )
+    return done(request, reverse("plan_detail", args=[new.id]))
+
+
+@require_POST
+def plan_activate(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    staff = staff_of(request)
+    plan, _standings = access_plan(staff, plan_id, Action.EDIT_PLAN)
+    try:
+        actions.activate_plan(actor=staff, plan=plan)
+    except ValidationError as exc:
+        return conflict(request, plan, " ".join(exc.messages))
+    messages.success(request, _("The plan is now in force."))
+    return done(request, reverse("plan_detail", args=[plan.id]))
+
+
+# Anything written in a plan: one create view and one edit view, driven by this table ---------------
+
+
+@dataclass(frozen=True)
+class PlanPart:
+    model: type[models.Model]
+    form: type[forms.PlanItemForm]
+    action: Action
+    title: str | Promise
+    path: str  # the URL segment, plural
+    template: str = FORM_PAGE
+
+
+PLAN_PARTS: dict[str, PlanPart] = {
+    "goal": PlanPart(Goal, forms.GoalForm, Action.EDIT_PLAN, gettext_lazy("Goal"), "goals"),
+    "measure": PlanPart(Measure, forms.MeasureForm, Action.EDIT_PLAN, gettext_lazy("Measure"), "measures"),
+    "accommodation": PlanPart(
+        Accommodation,
+        forms.AccommodationForm,
+        Action.EDIT_PLAN,
+        gettext_lazy("Accommodation"),
+        "accommodations",
+    ),
+    "service": PlanPart(Service, forms.ServiceForm, Action.EDIT_PLAN, gettext_lazy("Service"), "services"),
+    "behavior": PlanPart(
+        TargetBehavior,
+        forms.TargetBehaviorForm,
+        Action.EDIT_PLAN,
+        gettext_lazy("Target behavior"),
+        "behaviors",
+    ),
+    "strategy": PlanPart(
+        BehaviorStrategy,
+        forms.StrategyForm,
+        Action.EDIT_PLAN,
+        gettext_lazy("Behavior strategy"),
+        "strategies",
+    ),
+    "abc_option": PlanPart(
+        AbcOption, forms.AbcOptionForm, Action.EDIT_PLAN, gettext_lazy("ABC option"), "abc-options"
+    ),
+    "period": PlanPart(
+        ReportingPeriod,
+        forms.ReportingPeriodForm,
+        Action.EDIT_PLAN,
+        gettext_lazy("Reporting period"),
+        "periods",
+    ),
+    "direction": PlanPart(
+        ParaDirection,
+        forms.DirectionForm,
+        Action.EDIT_DIRECTIONS,
+        gettext_lazy("Directions for paras"),
+        "directions",
+    ),
+}
+
+
+def part_create(request: HttpRequest, plan_id: uuid.UUID, part: str) -> HttpResponse:
+    spec = PLAN_PARTS[part]
+    plan, _standings = access_plan(staff_of(request), plan_id, spec.action)
+    if not plan.is_editable:
+        return not_editable(request, plan)
+    form = spec.form(posted(request), instance=spec.model(), plan=plan)
+    return save_or_show(request, form, plan, title=_("New: %(part)s") % {"part": spec.title}, spec=spec)
+
+
+def part_edit(request: HttpRequest, item_id: uuid.UUID, part: str) -> HttpResponse:
+    spec = PLAN_PARTS[part]
+    staff = staff_of(request)
+    item, _standings = access_plan_item(staff, spec.model, item_id, spec.action)
+    plan: Plan = item.plan  # type: ignore[attr-defined]
+    if not plan.is_editable:
+        return not_editable(request, plan)
+    if request.method == "GET":
+        audit.record_view(staff, item, plan.student_id)
+    form = spec.form(posted(request), instance=item, plan=plan)
+    return save_or_show(request, form, plan, title=spec.title, spec=spec)
+
+
+def save_or_show(
+    request: HttpRequest, form: Any, plan: Plan, *, title: str | Promise, spec: PlanPart | None = None
+) -> HttpResponse:
+    """Save a valid form through the audited action, or show it with its errors beside the fields."""
+    back = reverse("plan_detail", args=[plan.id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_plan_item(
+                actor=staff_of(request), item=form.save(commit=False), changed_fields=form.changed_data
+            )
+        except actions.PlanNotEditable:
+            return not_editable(request, plan)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return done(request, back)
+    template = spec.template if spec else FORM_PAGE
+    return form_page(request, form, title=title, action=request.path, back=back, plan=plan, template=template)
+
+
+def add_errors(form: BaseForm, exc: ValidationError) -> None:
+    """Errors the model found after the form passed go beside their fields when the form has them."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+# Responses shared by the forms -------------------------------------------------------------------
+
+
+def form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    title: str | Promise,
+    action: str,
+    back: str,
+    template: str = FORM_PAGE,
+    **context: Any,
+) -> HttpResponse:
+    """The page around a form, or only the form when htmx asks for it."""
+    context |= {"form": form, "title": title, "action": action, "back": back}
+    return render(request, f"{template}#form" if is_htmx(request) else template, context)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def done(request: HttpRequest, to: str) -> HttpResponse:
+    """After a successful write: a redirect the browser (or htmx) follows, so a reload never re-posts."""
+    return HttpResponseClientRedirect(to) if is_htmx(request) else redirect(to)
+
+
+def not_editable(request: HttpRequest, plan: Plan) -> HttpResponse:
+    return conflict(request, plan, str(actions.PlanNotEditable().message))
+
+
+def conflict(request: HttpRequest, plan: Plan, message: str) -> HttpResponse:
+    """409: the plan is not in a state that allows this. htmx does not swap error responses, so it is
+    sent to the plan page, where the message waits."""
+    if is_htmx(request):
+        messages.error(request, message)
+        response = HttpResponseClientRedirect(reverse("plan_detail", args=[plan.id]))
+        response.status_code = 409
+        return response
+    return render(request, "plans/conflict.html", {"plan": plan, "message": message}, status=409)
