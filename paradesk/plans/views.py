@@ -199,6 +199,7 @@ def student_detail(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
         "can_read_record": can_read_record,
         "can_edit_snapshot": allowed(standings, Action.EDIT_SNAPSHOT),
         "can_edit_plan": allowed(standings, Action.EDIT_PLAN),
+        "can_view_access_log": allowed(standings, Action.VIEW_ACCESS_LOG),
     }
     return render(request, "plans/student_detail.html", context)
 

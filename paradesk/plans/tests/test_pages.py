@@ -254,6 +254,20 @@ def test_student_page_records_one_view(client: Client, personas: Personas) -> No
     ]
 
 
+def test_only_administrators_get_access_history_links_on_the_student_page(
+    client: Client, personas: Personas
+) -> None:
+    history = reverse("student_access_log", args=[personas.student.id])
+    for staff, shown in [
+        (personas.school_admin, True),
+        (personas.case_manager, False),
+        (personas.assigned_para, False),
+    ]:
+        signed_in(client, staff)
+        page = client.get(reverse("student_detail", args=[personas.student.id])).content.decode()
+        assert (history in page) is shown
+
+
 def test_para_sees_plan_and_directions_read_only(client: Client, personas: Personas) -> None:
     signed_in(client, personas.assigned_para)
     page = client.get(reverse("student_detail", args=[personas.student.id])).content.decode()
