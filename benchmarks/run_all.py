@@ -11,7 +11,9 @@ HERE = Path(__file__).resolve().parent
 
 
 def benchmarks() -> list[Path]:
-    return sorted(p for p in HERE.glob("*.py") if p.name != Path(__file__).name and not p.name.startswith("_"))
+    return sorted(
+        p for p in HERE.glob("*.py") if p.name != Path(__file__).name and not p.name.startswith("_")
+    )
 
 
 def main() -> int:
@@ -20,7 +22,8 @@ def main() -> int:
         print(f"== {script.name}", flush=True)
         started = time.perf_counter()
         code = subprocess.run([sys.executable, str(script)], check=False).returncode
-        print(f"== {script.name}: {'ok' if code == 0 else f'FAILED (exit {code})'} in {time.perf_counter() - started:.0f} s")
+        outcome = "ok" if code == 0 else f"FAILED (exit {code})"
+        print(f"== {script.name}: {outcome} in {time.perf_counter() - started:.0f} s")
         if code != 0:
             failed.append(script.name)
     if failed:

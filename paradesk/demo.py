@@ -1,39 +1,31 @@
 """The demo districts: Maplewood Unified (a small, rich, hand-shaped district to try every page) and
 scale districts of N students (for benchmarks), both invented from paradesk/demo_content.py.
 
-Both are idempotent: a district that already exists is kept as it is. Rows are written with
-bulk_create in foreign-key order, so 5,000 students build in seconds; every staff member shares one
-password hash (settings.DEMO_PASSWORD), hashed once, because Argon2 takes ~0.3 s per hash by design.
+Both are idempotent: a district that already exists is kept as it is. Rows are collected and written
+in batches by paradesk/demo_builder.py, so 5,000 students build in well under a minute.
 """
 
 from __future__ import annotations
 
 import datetime
 import math
-import operator
-import random
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, TypeVar
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paradesk import demo_content as content
+from paradesk.demo_builder import TIME_ZONE, Builder
 from paradesk.people.models import (
     Assignment,
-    ClassSection,
     Discipline,
     District,
-    Enrollment,
     Role,
     RoleKind,
     School,
@@ -41,57 +33,15 @@ from paradesk.people.models import (
     Student,
     TeamRole,
 )
-from paradesk.plans.models import (
-    AbcOption,
-    Accommodation,
-    BehaviorStrategy,
-    Goal,
-    Measure,
-    MeasureStatus,
-    ParaDirection,
-    Plan,
-    PlanKind,
-    PlanStatus,
-    ReportingPeriod,
-    Service,
-    Snapshot,
-    TargetBehavior,
-)
+from paradesk.plans.models import Plan, PlanKind
 
 DEMO_DISTRICT_ID = uuid.UUID("6d61706c-6577-4f6f-8400-000000000001")
 DEMO_DISTRICT_NAME = "Maplewood Unified (demo)"
 DEMO_DOMAIN = "maplewood.demo"
 SUPERUSER_EMAIL = f"admin@{DEMO_DOMAIN}"
-TIME_ZONE = "America/Chicago"
 SEED = 20260817
 # Scale districts get ids derived from their size, so `--students 5000` finds its own district again.
 SCALE_NAMESPACE = uuid.UUID("6d61706c-6577-4f6f-8400-5ca1e0000000")
-BATCH_SIZE = 2000
-
-M = TypeVar("M", bound=models.Model)
-
-# Foreign keys point up this list, so writing in this order never references an unwritten row.
-WRITE_ORDER: list[type[models.Model]] = [
-    District,
-    School,
-    Staff,
-    Role,
-    Student,
-    Assignment,
-    ClassSection,
-    Enrollment,
-    Plan,
-    ReportingPeriod,
-    Goal,
-    TargetBehavior,
-    Measure,
-    BehaviorStrategy,
-    AbcOption,
-    Accommodation,
-    Service,
-    Snapshot,
-    ParaDirection,
-]
 
 
 @dataclass(frozen=True)
@@ -110,343 +60,6 @@ class BuildResult:
     caseload_40_email: str | None = None
     caseload_10_email: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SchoolYear:
-    """Dates of the school year in progress, so demo plans and assignments are current today."""
-
-    start: datetime.date  # August 1: assignments start here, so they are in force all year
-    quarters: tuple[tuple[str, datetime.date, datetime.date], ...]
-
-    @classmethod
-    def around(cls, day: datetime.date) -> SchoolYear:
-        year = day.year if day.month >= 8 else day.year - 1
-        quarters = (
-            ("Quarter 1", datetime.date(year, 8, 17), datetime.date(year, 10, 16)),
-            ("Quarter 2", datetime.date(year, 10, 19), datetime.date(year, 12, 18)),
-            ("Quarter 3", datetime.date(year + 1, 1, 5), datetime.date(year + 1, 3, 12)),
-            ("Quarter 4", datetime.date(year + 1, 3, 15), datetime.date(year + 1, 5, 28)),
-        )
-        return cls(start=datetime.date(year, 8, 1), quarters=quarters)
-
-
-def grade_number(grade: str) -> int:
-    return 0 if grade == "K" else int(grade)
-
-
-class Builder:
-    """Collects a district's rows in memory, then writes them in a few bulk inserts."""
-
-    def __init__(self, district: District, seed: int) -> None:
-        self.district = district
-        self.district_id = district.pk
-        self.rng = random.Random(seed)
-        self.today = timezone.localdate()
-        self.year = SchoolYear.around(self.today)
-        self.password = make_password(settings.DEMO_PASSWORD)
-        self.rows: dict[type[models.Model], list[models.Model]] = defaultdict(list)
-        self.add(district)
-
-    def add(self, obj: M) -> M:
-        self.rows[type(obj)].append(obj)
-        return obj
-
-    def write(self) -> dict[str, int]:
-        for model in WRITE_ORDER:
-            insert_rows(model, self.rows.get(model, []))
-        return {model.__name__: len(self.rows.get(model, [])) for model in WRITE_ORDER}
-
-    # People
-
-    def school(self, name: str) -> School:
-        return self.add(School(district_id=self.district_id, name=name, time_zone=TIME_ZONE))
-
-    def staff(
-        self, email: str, full_name: str, kind: RoleKind, school: School | None, discipline: str = ""
-    ) -> Staff:
-        person = self.add(
-            Staff(email=email, full_name=full_name, district_id=self.district_id, password=self.password)
-        )
-        self.role(person, kind, school, discipline)
-        return person
-
-    def role(self, staff: Staff, kind: RoleKind, school: School | None, discipline: str = "") -> Role:
-        return self.add(
-            Role(district_id=self.district_id, staff_id=staff.pk, school_id=pk_of(school), kind=kind, discipline=discipline)
-        )
-
-    def student(self, school: School, local_id: str, grade: str, name: tuple[str, str]) -> Student:
-        age_on_sept_1 = 5 + grade_number(grade)
-        born_after = datetime.date(self.year.start.year - age_on_sept_1 - 1, 9, 2)
-        return self.add(
-            Student(
-                district_id=self.district_id,
-                school_id=school.pk,
-                local_id=local_id,
-                first_name=name[0],
-                last_name=name[1],
-                grade=grade,
-                birth_date=born_after + datetime.timedelta(days=self.rng.randint(0, 364)),
-                home_language=self.rng.choices(["English", "Spanish", "Vietnamese"], [8, 3, 1])[0],
-            )
-        )
-
-    def assign(self, staff: Staff, student: Student, team_role: TeamRole) -> Assignment:
-        return self.add(
-            Assignment(
-                district_id=self.district_id,
-                staff_id=staff.pk,
-                student_id=student.pk,
-                team_role=team_role,
-                start_date=self.year.start,
-            )
-        )
-
-    def section(self, school: School, name: str, teacher: Staff) -> ClassSection:
-        return self.add(ClassSection(district_id=self.district_id, school_id=school.pk, name=name, teacher_id=teacher.pk))
-
-    def enroll(self, section: ClassSection, student: Student) -> Enrollment:
-        return self.add(Enrollment(district_id=self.district_id, section_id=section.pk, student_id=student.pk))
-
-    # Plans
-
-    def plan(self, student: Student, kind: str, author: Staff, start: datetime.date | None = None) -> Plan:
-        """An active plan version; annual plans start on scattered anniversaries within the last year."""
-        start = start or self.today - datetime.timedelta(days=self.rng.randint(20, 320))
-        end = start + datetime.timedelta(days=364)
-        return self.add(
-            Plan(
-                district_id=self.district_id,
-                student_id=student.pk,
-                kind=kind,
-                status=PlanStatus.ACTIVE,
-                start_date=start,
-                end_date=end,
-                review_date=end - datetime.timedelta(days=14),
-                created_by_id=author.pk,
-            )
-        )
-
-    def reporting_periods(self, plan: Plan) -> None:
-        for name, start, end in self.year.quarters:
-            self.add(ReportingPeriod(district_id=self.district_id, plan_id=plan.pk, name=name, start_date=start, end_date=end))
-
-    def goal(
-        self, plan: Plan, template: content.GoalTemplate, order: int, student: Student, author: Staff
-    ) -> Measure:
-        """A goal as written, its measure, and the para's directions for it."""
-        target_date = plan.end_date - datetime.timedelta(days=21)
-        words = {"first": student.preferred_name or student.first_name, "by": target_date.strftime("%B %Y")}
-        goal = self.add(
-            Goal(
-                district_id=self.district_id,
-                plan_id=plan.pk,
-                area=template.area,
-                text=template.text.format(**words),
-                present_level=template.present_level.format(**words),
-                order=order,
-            )
-        )
-        measure = self.measure(plan, template.measure, target_date, goal=goal)
-        direction = {key: value.format(**words) for key, value in template.direction.items()}
-        self.add(
-            ParaDirection(
-                district_id=self.district_id, plan_id=plan.pk, goal_id=goal.pk, measure_id=measure.pk, written_by_id=author.pk, **direction
-            )
-        )
-        return measure
-
-    def measure(
-        self,
-        plan: Plan,
-        spec: dict[str, Any],
-        target_date: datetime.date,
-        goal: Goal | None = None,
-        target_behavior: TargetBehavior | None = None,
-    ) -> Measure:
-        fields = {key: copy_value(value) for key, value in spec.items()}
-        for key in ("baseline_value", "target_value", "mastery_threshold"):
-            if key in fields:
-                fields[key] = Decimal(str(fields[key]))
-        status = self.rng.choices(
-            [MeasureStatus.ACQUISITION, MeasureStatus.BASELINE, MeasureStatus.MAINTENANCE], [8, 1, 1]
-        )[0]
-        return self.add(
-            Measure(
-                district_id=self.district_id,
-                plan_id=plan.pk,
-                goal_id=pk_of(goal),
-                target_behavior_id=pk_of(target_behavior),
-                target_date=target_date,
-                status=status,
-                **fields,
-            )
-        )
-
-    def accommodations(self, plan: Plan, texts: Iterable[content.AccommodationText]) -> None:
-        for text in texts:
-            self.add(
-                Accommodation(
-                    district_id=self.district_id,
-                    plan_id=plan.pk,
-                    wording=text.wording,
-                    category=text.category,
-                    applies_to=text.applies_to,
-                    for_assessments=text.for_assessments,
-                    log_delivery=text.log_delivery,
-                )
-            )
-
-    def service(self, plan: Plan, text: content.ServiceText) -> Service:
-        return self.add(
-            Service(
-                district_id=self.district_id,
-                plan_id=plan.pk,
-                kind=text.kind,
-                name=text.name,
-                provider_role=text.provider_role,
-                minutes=text.minutes,
-                frequency=text.frequency,
-                period=text.period,
-                setting=text.setting,
-                start_date=plan.start_date,
-                end_date=plan.end_date,
-            )
-        )
-
-    def snapshot(self, student: Student, text: content.SnapshotText, author: Staff) -> Snapshot:
-        return self.add(
-            Snapshot(
-                district_id=self.district_id,
-                student_id=student.pk,
-                strengths=text.strengths,
-                interests=text.interests,
-                triggers=text.triggers,
-                calming_strategies=text.calming_strategies,
-                communication_system=text.communication_system,
-                things_to_avoid=text.things_to_avoid,
-                medical_alerts=text.medical_alerts,
-                updated_by_id=author.pk,
-            )
-        )
-
-    def iep(
-        self,
-        student: Student,
-        author: Staff,
-        goals: Sequence[content.GoalTemplate],
-        team_roles: Iterable[str],
-    ) -> Plan:
-        """An active IEP: goals with measures and directions, accommodations, services, quarters."""
-        plan = self.plan(student, PlanKind.IEP, author)
-        for order, template in enumerate(goals, start=1):
-            self.goal(plan, template, order, student, author)
-        self.accommodations(plan, self.rng.sample(content.ACCOMMODATIONS, self.rng.randint(4, 6)))
-        self.service(plan, self.rng.choice(content.SPECIAL_EDUCATION_SERVICES))
-        for role in team_roles:
-            self.service(plan, content.ADULT_SUPPORT[role])
-        for discipline in sorted({template.discipline for template in goals} - {""}):
-            self.service(plan, content.RELATED_SERVICES[discipline])
-        if self.rng.random() < 0.5:
-            self.service(plan, content.CONSULTATION)
-        self.reporting_periods(plan)
-        return plan
-
-    def behavior_plan(
-        self, student: Student, author: Staff, behaviors: Sequence[content.BehaviorText], start: datetime.date
-    ) -> Plan:
-        """A BIP: defined target behaviors and their measures, strategies of each kind, crisis steps,
-        and the coded choices of its ABC form."""
-        plan = self.plan(student, PlanKind.BEHAVIOR, author, start=start)
-        plan.crisis_steps = content.CRISIS_STEPS
-        for text in behaviors:
-            behavior = self.add(
-                TargetBehavior(
-                    district_id=self.district_id,
-                    plan_id=plan.pk,
-                    name=text.name,
-                    operational_definition=text.operational_definition,
-                    non_examples=text.non_examples,
-                    hypothesized_function=text.hypothesized_function,
-                )
-            )
-            spec = {"direction": "decrease", **text.measure}
-            measure = self.measure(plan, spec, plan.end_date, target_behavior=behavior)
-            self.add(
-                ParaDirection(
-                    district_id=self.district_id,
-                    plan_id=plan.pk,
-                    measure_id=measure.pk,
-                    setup="Know the definition by heart: score only what it describes, not the non-examples.",
-                    materials="Paradesk on the tablet or phone (works offline).",
-                    what_to_say="During the behavior, as few words as possible; follow the consequence strategies.",
-                    prompting="Prompt the replacement skill early, when you see the first warning signs.",
-                    error_correction="If you missed recording, add it as soon as it is safe, with the real time.",
-                    why="The BCBA and team decide whether the plan works from these records, so record every episode.",
-                    written_by_id=author.pk,
-                )
-            )
-        for kind, texts in content.STRATEGIES.items():
-            for order, text in enumerate(self.rng.sample(texts, 2), start=1):
-                self.add(BehaviorStrategy(district_id=self.district_id, plan_id=plan.pk, kind=kind, text=text, order=order))
-        labels = {**content.ABC_OPTIONS, "behavior": [text.name for text in behaviors]}
-        for category, options in labels.items():
-            for label in options:
-                self.add(AbcOption(district_id=self.district_id, plan_id=plan.pk, category=category, label=label))
-        return plan
-
-
-# Values these fields hold are already what every database driver takes.
-PASS_THROUGH = frozenset(
-    {"CharField", "TextField", "EmailField", "BooleanField", "IntegerField", "PositiveIntegerField"}
-)
-
-
-def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """Insert new rows in batches with one prepared statement per model.
-
-    Measured: bulk_create spent about 70% of a 5,000-student build compiling per-row SQL (one
-    placeholder and one conversion call per field per row); executemany with each field's own
-    conversion, chosen once per column, takes a fraction of that. Rows carry their UUID primary
-    keys already, so nothing needs to come back from the database.
-    """
-    if not objects:
-        return
-    fields = list(model._meta.concrete_fields)
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    getters = [value_getter(f) for f in fields]
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), BATCH_SIZE):
-            batch = objects[start : start + BATCH_SIZE]
-            cursor.executemany(sql, [tuple(get(obj) for get in getters) for obj in batch])
-
-
-def value_getter(field: models.Field[Any, Any]) -> Callable[[models.Model], Any]:
-    attname = field.attname
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
-    if field.get_internal_type() in PASS_THROUGH:
-        return operator.attrgetter(attname)
-    return lambda obj: field.get_db_prep_save(getattr(obj, attname), connection)
-
-
-def pk_of(obj: models.Model | None) -> Any:
-    return None if obj is None else obj.pk
-
-
-def copy_value(value: Any) -> Any:
-    """Lists and dicts from the content bank, copied so no two measures share one JSON value."""
-    if isinstance(value, list):
-        return list(value)
-    if isinstance(value, dict):
-        return dict(value)
-    return value
 
 
 # Maplewood: one elementary and one middle school, a named staff everyone can sign in as.
@@ -513,7 +126,10 @@ ONLY_504 = frozenset({21, 22, 23, 37, 38, 39})
 WITH_BEHAVIOR_PLAN = (0, 1, 2, 3, 4, 5, 24, 25, 26, 27)
 WITH_CARE_PLAN = {2: 0, 28: 1}  # student number: CARE_PLANS entry
 ONE_TO_ONE = {0: "Maria", 1: "Linda", 2: "Rosa", 24: "Jason", 25: "Devon"}
-SMALL_GROUP_PARAS = {"elementary": ["Priya", "Hector", "Keisha", "Tobias"], "middle": ["Aisha", "Marcus", "Hannah"]}
+SMALL_GROUP_PARAS = {
+    "elementary": ["Priya", "Hector", "Keisha", "Tobias"],
+    "middle": ["Aisha", "Marcus", "Hannah"],
+}
 CASELOADS = {"Nora": range(0, 12), "Owen": range(12, 24), "Tessa": range(24, 32), "Ravi": range(32, 40)}
 ELEMENTARY_GRADES = ["K", "1", "2", "3", "4", "5"]
 MIDDLE_GRADES = ["6", "7", "8"]
@@ -537,7 +153,9 @@ def build_demo() -> BuildResult:
 def ensure_superuser() -> None:
     """The Django admin account; it belongs to no district, so it sees no student through Paradesk."""
     if not Staff.objects.filter(email=SUPERUSER_EMAIL).exists():
-        Staff.objects.create_superuser(SUPERUSER_EMAIL, settings.DEMO_PASSWORD, full_name="Demo Administrator")
+        Staff.objects.create_superuser(
+            SUPERUSER_EMAIL, settings.DEMO_PASSWORD, full_name="Demo Administrator"
+        )
 
 
 class MaplewoodPlan:
@@ -601,7 +219,9 @@ class MaplewoodPlan:
             for index, grade in enumerate(MIDDLE_GRADES)
         }
         for student in self.students:
-            sections = [homerooms[student.grade]] if student.grade in homerooms else subject_classes[student.grade]
+            sections = (
+                [homerooms[student.grade]] if student.grade in homerooms else subject_classes[student.grade]
+            )
             for section in sections:
                 self.b.enroll(section, student)
 
@@ -624,7 +244,7 @@ class MaplewoodPlan:
         self.b.assign(case_manager, student, TeamRole.CASE_MANAGER)
         snapshot = self.b.snapshot(student, self.rng.choice(content.SNAPSHOTS), case_manager)
         if number in WITH_CARE_PLAN:
-            snapshot.medical_alerts = content.CARE_PLANS[WITH_CARE_PLAN[number]]["medical_alert"]
+            snapshot.medical_alerts = content.CARE_PLANS[WITH_CARE_PLAN[number]].medical_alert
         if number in ONLY_504:
             plan = self.b.plan(student, PlanKind.SECTION_504, case_manager)
             self.b.accommodations(plan, self.rng.sample(content.ACCOMMODATIONS_504, self.rng.randint(3, 5)))
@@ -649,30 +269,46 @@ class MaplewoodPlan:
         count = 1 + self.behavior_cursor % 2
         behaviors = [bank[(self.behavior_cursor + i) % len(bank)] for i in range(count)]
         self.behavior_cursor += count
-        self.b.behavior_plan(student, case_manager, behaviors, start=iep.start_date + datetime.timedelta(days=7))
+        self.b.behavior_plan(
+            student, case_manager, behaviors, start=iep.start_date + datetime.timedelta(days=7)
+        )
         self.b.assign(self.people["June"], student, TeamRole.PROVIDER)
         self.b.service(iep, content.RELATED_SERVICES["bcba"])
 
-    def add_care_plan(self, student: Student, case_manager: Staff, iep: Plan, care: dict[str, Any]) -> None:
+    def add_care_plan(
+        self, student: Student, case_manager: Staff, iep: Plan, care: content.CarePlanText
+    ) -> None:
         plan = self.b.plan(student, PlanKind.CARE, case_manager, start=iep.start_date)
-        self.b.goal(plan, care["goal"], 1, student, case_manager)
-        self.b.accommodations(plan, care["accommodations"])
+        self.b.goal(plan, care.goal, 1, student, case_manager)
+        self.b.accommodations(plan, care.accommodations)
 
 
 def demo_sign_ins(district: District) -> list[SignIn]:
-    """Every demo account with its role and schools (as stored), then the Django admin account."""
+    """Every demo account with its role and schools, then the Django admin account."""
+    return [*sign_ins(district), SignIn(SUPERUSER_EMAIL, str(_("Superuser (Django admin)")), "")]
+
+
+def sign_ins(district: District, emails: Iterable[str] | None = None) -> list[SignIn]:
+    """Accounts of the district (or just those emails, in that order) with role and schools, as stored."""
     kind_order = {kind: position for position, kind in enumerate(RoleKind.values)}
-    roles = sorted(
-        Role.objects.filter(district=district).select_related("staff", "school"),
+    roles = Role.objects.filter(district=district).select_related("staff", "school")
+    if emails is not None:
+        emails = list(emails)
+        roles = roles.filter(staff__email__in=emails)
+    ordered = sorted(
+        roles,
         key=lambda role: (kind_order[role.kind], role.staff.email, role.school.name if role.school else ""),
     )
     rows: dict[str, SignIn] = {}
-    for role in roles:
+    for role in ordered:
         where = role.school.name if role.school else district.name
         earlier = rows.get(role.staff.email)
         school = f"{earlier.school}; {where}" if earlier else where
-        rows[role.staff.email] = SignIn(role.staff.email, str(role.get_kind_display()), school)
-    return [*rows.values(), SignIn(SUPERUSER_EMAIL, str(_("Superuser (Django admin)")), "")]
+        shown = role.get_discipline_display() if role.discipline else role.get_kind_display()
+        rows[role.staff.email] = SignIn(role.staff.email, str(shown), school)
+    if emails is None:
+        return list(rows.values())
+    return [rows[email] for email in emails if email in rows]
 
 
 # Scale districts: N students, proportional staff, built fast for benchmarks.
@@ -700,7 +336,9 @@ def build_scale(students: int) -> BuildResult:
     if existing is not None:
         return scale_result(existing, False, time.perf_counter() - started)
     with transaction.atomic():
-        district = District(id=scale_district_id(students), name=scale_district_name(students), time_zone=TIME_ZONE)
+        district = District(
+            id=scale_district_id(students), name=scale_district_name(students), time_zone=TIME_ZONE
+        )
         builder = Builder(district, SEED + students)
         ScalePlan(builder, students).build()
         counts = builder.write()
@@ -804,9 +442,15 @@ class ScalePlan:
         self, school: School, students: list[Student], goals: list[list[content.GoalTemplate]]
     ) -> None:
         for discipline in (Discipline.SLP, Discipline.OT):
-            served = [s for s, picked in zip(students, goals, strict=True) if any(g.discipline == discipline for g in picked)]
+            served = [
+                s
+                for s, picked in zip(students, goals, strict=True)
+                if any(g.discipline == discipline for g in picked)
+            ]
             count = math.ceil(len(served) / STUDENTS_PER_PROVIDER)
-            providers = [self.person(str(discipline), RoleKind.PROVIDER, school, discipline) for _ in range(count)]
+            providers = [
+                self.person(str(discipline), RoleKind.PROVIDER, school, discipline) for _ in range(count)
+            ]
             for position, student in enumerate(served):
                 self.b.assign(providers[position % count], student, TeamRole.PROVIDER)
 
@@ -832,14 +476,12 @@ def caseload_with(district: District, size: int) -> str | None:
     return row["staff__email"] if row else None
 
 
-def scale_result(district: District, created: bool, elapsed: float, counts: dict[str, int] | None = None) -> BuildResult:
+def scale_result(
+    district: District, created: bool, elapsed: float, counts: dict[str, int] | None = None
+) -> BuildResult:
     caseload_40 = caseload_with(district, 40)
     caseload_10 = caseload_with(district, 10)
-    sign_ins = [SignIn(email, "Case manager", "") for email in (caseload_40, caseload_10) if email]
     domain = f"scale{district.students.count()}.demo"
-    sign_ins += [
-        SignIn(f"para0001@{domain}", str(RoleKind.PARA.label), ""),
-        SignIn(f"principal0001@{domain}", str(RoleKind.SCHOOL_ADMIN.label), ""),
-        SignIn(f"district@{domain}", str(RoleKind.DISTRICT_ADMIN.label), ""),
-    ]
-    return BuildResult(district, created, elapsed, sign_ins, caseload_40, caseload_10, counts or {})
+    shown = [caseload_40, caseload_10, f"para0001@{domain}", f"principal0001@{domain}", f"district@{domain}"]
+    accounts = sign_ins(district, [email for email in shown if email])
+    return BuildResult(district, created, elapsed, accounts, caseload_40, caseload_10, counts or {})

@@ -85,14 +85,14 @@ GOALS: list[GoalTemplate] = [
         direction={
             "setup": "At the small table, seated side by side. Shuffle the 20 cards before each session.",
             "materials": "Blue word-card ring (List B), data sheet or Paradesk on the tablet.",
-            "what_to_say": "Show one card and say: \"Read this word.\" Say nothing else while you wait.",
+            "what_to_say": 'Show one card and say: "Read this word." Say nothing else while you wait.',
             "prompting": (
-                "Wait 3 seconds. No answer: say the first sound (\"/th/...\") and score verbal. Still no "
+                'Wait 3 seconds. No answer: say the first sound ("/th/...") and score verbal. Still no '
                 "answer: say the word, have {first} repeat it, score model."
             ),
             "error_correction": (
-                "Say \"This word is ___. Read it.\" Put the card back 3 cards later in the pile. Never "
-                "say \"No\" or \"Wrong\"."
+                'Say "This word is ___. Read it." Put the card back 3 cards later in the pile. Never '
+                'say "No" or "Wrong".'
             ),
             "why": (
                 "We are building automatic recognition, so only answers within 3 seconds count. Moving "
@@ -104,12 +104,12 @@ GOALS: list[GoalTemplate] = [
         area="Communication",
         text=(
             "By {by}, during snack, centers and recess, {first} will use the AAC device to request a "
-            "preferred item or activity with a 2-word phrase (e.g. \"want swing\") in 8 of 10 opportunities "
+            'preferred item or activity with a 2-word phrase (e.g. "want swing") in 8 of 10 opportunities '
             "with no more than a verbal prompt, across 3 settings."
         ),
         present_level=(
             "{first} requests by leading an adult by the hand or reaching. With a model on the device, "
-            "{first} touches single words (\"more\", \"eat\") in about 4 of 10 opportunities."
+            '{first} touches single words ("more", "eat") in about 4 of 10 opportunities.'
         ),
         measure={
             "name": "Two-word requests on the AAC device",
@@ -130,13 +130,15 @@ GOALS: list[GoalTemplate] = [
             "setup": "Hold a preferred item in view but out of reach. Device on, core-word page open.",
             "materials": "AAC device, 3 preferred items from the interest list in the snapshot.",
             "what_to_say": (
-                "Nothing at first: wait with an expectant look for 5 seconds. Then: \"What do you want?\""
+                'Nothing at first: wait with an expectant look for 5 seconds. Then: "What do you want?"'
             ),
             "prompting": (
-                "This team puts verbal before gestural. Wait 5 s, then \"Tell me with your talker\"; then "
-                "point to \"want\"; then model the 2 words on the device yourself."
+                'This team puts verbal before gestural. Wait 5 s, then "Tell me with your talker"; then '
+                'point to "want"; then model the 2 words on the device yourself.'
             ),
-            "error_correction": "If {first} grabs, block gently, model \"want ___\" on the device, then give it.",
+            "error_correction": (
+                'If {first} grabs, block gently, model "want ___" on the device, then give it.'
+            ),
             "why": (
                 "Requests are the fastest way to show that the device works for {first}. Modeling on the "
                 "device (not saying the words) teaches where the words live."
@@ -148,10 +150,12 @@ GOALS: list[GoalTemplate] = [
         area="Math",
         text=(
             "By {by}, given a mix of pennies, nickels, dimes and quarters, {first} will identify each coin "
-            "by name and value when asked \"Show me the ___\" in 9 of 10 trials at the independent or "
+            'by name and value when asked "Show me the ___" in 9 of 10 trials at the independent or '
             "gestural level across 3 consecutive sessions."
         ),
-        present_level="{first} identifies pennies and quarters reliably; confuses nickels and dimes (3 of 10).",
+        present_level=(
+            "{first} identifies pennies and quarters reliably; confuses nickels and dimes (3 of 10)."
+        ),
         measure={
             "name": "Coins identified by name and value",
             "method": TRIALS,
@@ -165,8 +169,10 @@ GOALS: list[GoalTemplate] = [
         direction={
             "setup": "Lay out one of each coin in a row; change the order every trial.",
             "materials": "Real coins in the green pouch (not plastic).",
-            "what_to_say": "\"Show me the dime.\" After a correct touch: \"How much is a dime worth?\"",
-            "prompting": "Wait 4 seconds, then point toward the right coin (gestural); then touch it (model).",
+            "what_to_say": '"Show me the dime." After a correct touch: "How much is a dime worth?"',
+            "prompting": (
+                "Wait 4 seconds, then point toward the right coin (gestural); then touch it (model)."
+            ),
             "error_correction": "Touch the right coin, name it and its value, then ask again right away.",
             "why": "Real coins and a changing order stop {first} from learning a position instead of a coin.",
         },
@@ -207,7 +213,7 @@ GOALS: list[GoalTemplate] = [
         direction={
             "setup": "Stand behind and slightly to the side of {first} at the sink, not in front.",
             "materials": "Picture strip of the 8 steps taped above the sink.",
-            "what_to_say": "\"Time to wash hands.\" Then stay quiet: the picture strip does the talking.",
+            "what_to_say": '"Time to wash hands." Then stay quiet: the picture strip does the talking.',
             "prompting": (
                 "Backward chaining: you help with every step except the last one not yet mastered, which "
                 "{first} does alone. Fade from partial physical (hand over wrist) to a point at the picture."
@@ -227,7 +233,9 @@ GOALS: list[GoalTemplate] = [
             "lunch choice, seat, morning work) with no more than a gestural prompt on any step for 4 of "
             "5 days per week."
         ),
-        present_level="{first} completes the routine with verbal reminders at 4 of 6 steps, taking about 12 minutes.",
+        present_level=(
+            "{first} completes the routine with verbal reminders at 4 of 6 steps, taking about 12 minutes."
+        ),
         measure={
             "name": "Arrival routine steps at gestural or less",
             "method": "task_analysis",
@@ -250,7 +258,9 @@ GOALS: list[GoalTemplate] = [
         direction={
             "setup": "Meet {first} at the classroom door. Let the routine happen; do not walk ahead.",
             "materials": "Arrival checklist card on {first}'s desk.",
-            "what_to_say": "\"Good morning! Check your list.\" Nothing more unless a step stalls for 10 seconds.",
+            "what_to_say": (
+                '"Good morning! Check your list." Nothing more unless a step stalls for 10 seconds.'
+            ),
             "prompting": "Point to the next picture on the card first. Say the step only if pointing fails.",
             "error_correction": "If a step is skipped, point back to it on the card and wait.",
             "why": (
@@ -282,7 +292,7 @@ GOALS: list[GoalTemplate] = [
             "setup": "Sit within arm's reach, behind and to the left, with the tally counter.",
             "materials": "Tally counter, hand-raise reminder card on the desk.",
             "what_to_say": "Nothing during a call-out. When {first} raises a hand: quiet thumbs-up.",
-            "prompting": "Before the lesson, touch the hand-raise card once and say \"Hands up today.\"",
+            "prompting": 'Before the lesson, touch the hand-raise card once and say "Hands up today."',
             "error_correction": "Do not answer or repeat a called-out answer. Count it and move on.",
             "why": (
                 "Call-outs get attention; this plan gives attention for hand-raising instead. Counting "
@@ -310,7 +320,9 @@ GOALS: list[GoalTemplate] = [
         direction={
             "setup": "Quiet spot in the hall nook; stopwatch ready; examiner copy on your clipboard.",
             "materials": "Weekly probe passage (student and examiner copies), stopwatch.",
-            "what_to_say": "\"When I say begin, read out loud. Do your best reading.\" Start timing on the first word.",
+            "what_to_say": (
+                '"When I say begin, read out loud. Do your best reading." Start timing on the first word.'
+            ),
             "prompting": "If {first} stops for 3 seconds, say the word and mark it as an error.",
             "error_correction": "None during the minute. Afterward, practice the missed words together.",
             "why": "A fresh passage each week measures real fluency, not memory of one text.",
@@ -336,7 +348,7 @@ GOALS: list[GoalTemplate] = [
         direction={
             "setup": "Desk cleared except the probe and a pencil.",
             "materials": "Probe sheets from the math binder (use the next one in order), timer.",
-            "what_to_say": "\"Work across the rows. Skip any you don't know. Begin.\"",
+            "what_to_say": '"Work across the rows. Skip any you don\'t know. Begin."',
             "prompting": "No prompting during the probe.",
             "error_correction": "After the probe, review the 3 facts missed most with the strategy card.",
             "why": "Digits correct gives credit for partly right answers, so growth shows sooner.",
@@ -360,10 +372,15 @@ GOALS: list[GoalTemplate] = [
         direction={
             "setup": "Start the timer when {first} starts working, not when the work is handed out.",
             "materials": "Visual timer, first-then card (first work, then break choice).",
-            "what_to_say": "\"First work, then ___ (the break choice).\" Then step back.",
+            "what_to_say": '"First work, then ___ (the break choice)." Then step back.',
             "prompting": "If eyes leave the work for 10 seconds, tap the first-then card once.",
-            "error_correction": "Stop the timer when engagement ends; note the minutes; offer the break card.",
-            "why": "Each day's longest stretch shows whether stamina is growing; the break is earned, not escaped.",
+            "error_correction": (
+                "Stop the timer when engagement ends; note the minutes; offer the break card."
+            ),
+            "why": (
+                "Each day's longest stretch shows whether stamina is growing; the break is earned, not "
+                "escaped."
+            ),
         },
     ),
     GoalTemplate(
@@ -372,7 +389,9 @@ GOALS: list[GoalTemplate] = [
             "By {by}, when given a one-step direction by an adult, {first} will begin the direction within "
             "10 seconds in 4 of 5 opportunities across 3 consecutive school days."
         ),
-        present_level="{first} begins one-step directions after a median of 45 seconds, often after 3 repetitions.",
+        present_level=(
+            "{first} begins one-step directions after a median of 45 seconds, often after 3 repetitions."
+        ),
         measure={
             "name": "Seconds from direction to starting",
             "method": "latency",
@@ -384,7 +403,7 @@ GOALS: list[GoalTemplate] = [
         direction={
             "setup": "Get {first}'s attention first (name, then wait for eye contact or a turn of the head).",
             "materials": "Stopwatch or the Paradesk latency timer.",
-            "what_to_say": "Give the direction once, in 5 words or fewer: \"Put your folder away.\"",
+            "what_to_say": 'Give the direction once, in 5 words or fewer: "Put your folder away."',
             "prompting": "Do not repeat the direction. At 10 seconds, point to what is needed.",
             "error_correction": "At 30 seconds, help {first} start with a light touch and praise the doing.",
             "why": "Repeating a direction teaches {first} that the first time does not count.",
@@ -406,12 +425,17 @@ GOALS: list[GoalTemplate] = [
             "target_value": 5,
         },
         direction={
-            "setup": "Place the \"Try 3 before me\" card on the desk; sit at the next table, not beside {first}.",
+            "setup": (
+                'Place the "Try 3 before me" card on the desk; sit at the next table, not beside {first}.'
+            ),
             "materials": "Help card checklist, Paradesk inter-response timer.",
-            "what_to_say": "When {first} asks: \"What does your help card say?\"",
+            "what_to_say": 'When {first} asks: "What does your help card say?"',
             "prompting": "Point to the card before answering any question about the work.",
             "error_correction": "If the card steps were skipped, walk through them together, then help.",
-            "why": "Longer gaps between requests mean {first} is trying first; we measure the gap, not the count.",
+            "why": (
+                "Longer gaps between requests mean {first} is trying first; we measure the gap, not the "
+                "count."
+            ),
         },
     ),
     GoalTemplate(
@@ -421,7 +445,9 @@ GOALS: list[GoalTemplate] = [
             "(humming, noises, talking over others) to fewer than 20% of 15-second intervals for 3 "
             "consecutive weeks."
         ),
-        present_level="Vocal disruptions occurred in 65% of 15-second intervals across 4 baseline observations.",
+        present_level=(
+            "Vocal disruptions occurred in 65% of 15-second intervals across 4 baseline observations."
+        ),
         measure={
             "name": "Intervals with vocal disruption",
             "method": "partial_interval",
@@ -435,7 +461,9 @@ GOALS: list[GoalTemplate] = [
             "sessions_per_week": 3,
         },
         direction={
-            "setup": "Start the Paradesk interval timer at the start of independent work; observe from your seat.",
+            "setup": (
+                "Start the Paradesk interval timer at the start of independent work; observe from your seat."
+            ),
             "materials": "Tablet with the interval timer (vibrates every 15 seconds), earbud optional.",
             "what_to_say": "Nothing while observing.",
             "prompting": "None during the observation; this is data only.",
@@ -453,7 +481,9 @@ GOALS: list[GoalTemplate] = [
             "answering on topic) for the whole of at least 80% of 30-second intervals across 3 "
             "consecutive observations."
         ),
-        present_level="{first} was engaged for whole intervals in 35% of 30-second intervals (4 observations).",
+        present_level=(
+            "{first} was engaged for whole intervals in 35% of 30-second intervals (4 observations)."
+        ),
         measure={
             "name": "Whole intervals actively engaged",
             "method": "whole_interval",
@@ -468,7 +498,7 @@ GOALS: list[GoalTemplate] = [
         direction={
             "setup": "Observe from across the table; start the 30-second interval timer with the lesson.",
             "materials": "Interval timer in Paradesk.",
-            "what_to_say": "Praise engagement only between intervals, briefly: \"Nice reading.\"",
+            "what_to_say": 'Praise engagement only between intervals, briefly: "Nice reading."',
             "prompting": "None during the observation.",
             "error_correction": "None during the observation.",
             "why": "Whole-interval scoring underestimates, so reaching 80% means engagement is truly steady.",
@@ -480,7 +510,9 @@ GOALS: list[GoalTemplate] = [
             "By {by}, during recess, {first} will be within 3 feet of and interacting with at least one "
             "peer (talking, sharing equipment, joining a game) at 60% of 1-minute checks for 4 of 5 days."
         ),
-        present_level="{first} plays alone near the fence; at 1-minute checks {first} was with a peer 15% of the time.",
+        present_level=(
+            "{first} plays alone near the fence; at 1-minute checks {first} was with a peer 15% of the time."
+        ),
         measure={
             "name": "Recess checks interacting with a peer",
             "method": "momentary",
@@ -495,8 +527,8 @@ GOALS: list[GoalTemplate] = [
             "setup": "Stand where you can see {first} and the play structure. The timer buzzes every minute.",
             "materials": "Tablet or phone with the momentary time-sampling timer.",
             "what_to_say": (
-                "Before recess, rehearse one join-in line: \"Can I play?\" During recess, only if {first} "
-                "is alone for 3 checks: \"Want to see what they're playing?\""
+                'Before recess, rehearse one join-in line: "Can I play?" During recess, only if {first} '
+                'is alone for 3 checks: "Want to see what they\'re playing?"'
             ),
             "prompting": "Walk {first} toward a peer group and leave; do not stay in the game.",
             "error_correction": "None at recess. Practice the join-in line again in the afternoon check-out.",
@@ -510,12 +542,12 @@ GOALS: list[GoalTemplate] = [
         area="Self-regulation",
         text=(
             "By {by}, {first} will use the 5-point scale to rate feelings at each check-in and choose a "
-            "matching calming strategy, earning a staff rating of 4 or 5 (\"used a strategy on own\") for "
+            'matching calming strategy, earning a staff rating of 4 or 5 ("used a strategy on own") for '
             "4 of 5 days."
         ),
         present_level=(
-            "{first} names feelings as \"fine\" or \"mad\"; staff rate strategy use at 2 (\"used a strategy "
-            "with full support\") on most days."
+            '{first} names feelings as "fine" or "mad"; staff rate strategy use at 2 ("used a strategy '
+            'with full support") on most days.'
         ),
         measure={
             "name": "Self-regulation rating",
@@ -537,10 +569,12 @@ GOALS: list[GoalTemplate] = [
         },
         direction={
             "setup": "Check-in at the start of each period with the 5-point scale card.",
-            "materials": "5-point scale card, calming strategy menu (breathing, squeeze ball, 2-minute walk).",
-            "what_to_say": "\"Where are you on the scale?\" Then: \"What could help?\"",
+            "materials": (
+                "5-point scale card, calming strategy menu (breathing, squeeze ball, 2-minute walk)."
+            ),
+            "what_to_say": '"Where are you on the scale?" Then: "What could help?"',
             "prompting": "Point to the strategy menu before naming a strategy.",
-            "error_correction": "If a strategy does not match the number, ask: \"Will that get you to a 2?\"",
+            "error_correction": 'If a strategy does not match the number, ask: "Will that get you to a 2?"',
             "why": "Rating the same thing the same way all day makes a daily mean we can trust.",
         },
     ),
@@ -551,7 +585,9 @@ GOALS: list[GoalTemplate] = [
             "topic sentence, 3 detail sentences and a closing sentence, scoring 80% or higher on the "
             "5-part checklist on 3 consecutive samples."
         ),
-        present_level="{first} writes 1-2 loosely related sentences without a topic sentence (checklist 20%).",
+        present_level=(
+            "{first} writes 1-2 loosely related sentences without a topic sentence (checklist 20%)."
+        ),
         measure={
             "name": "Paragraph checklist score",
             "method": "permanent_product",
@@ -566,7 +602,7 @@ GOALS: list[GoalTemplate] = [
         direction={
             "setup": "Friday writing block. Give the organizer first, then the lined paper.",
             "materials": "Picture prompt, hamburger graphic organizer, 5-part checklist.",
-            "what_to_say": "\"Plan with the organizer first. Use your checklist when you finish.\"",
+            "what_to_say": '"Plan with the organizer first. Use your checklist when you finish."',
             "prompting": "Point to the empty part of the organizer; do not suggest sentences.",
             "error_correction": "None on the sample; the teacher scores it and gives feedback Monday.",
             "why": "The finished paragraph is the data, scored from the page, so anyone can check the score.",
@@ -576,9 +612,13 @@ GOALS: list[GoalTemplate] = [
         area="Fine motor",
         text=(
             "By {by}, using a pencil grip and a slant board, {first} will copy a 3-sentence passage with "
-            "letters sized within the lines and spaces between words in 80% of words on 3 consecutive samples."
+            "letters sized within the lines and spaces between words in 80% of words on 3 "
+            "consecutive samples."
         ),
-        present_level="{first} copies short sentences with 40% of words correctly sized and spaced; tires after 2 lines.",
+        present_level=(
+            "{first} copies short sentences with 40% of words correctly sized and spaced; tires after 2 "
+            "lines."
+        ),
         measure={
             "name": "Words sized and spaced correctly",
             "method": "permanent_product",
@@ -592,10 +632,12 @@ GOALS: list[GoalTemplate] = [
         direction={
             "setup": "Slant board on the desk, pencil grip on, feet flat on the floor.",
             "materials": "Raised-line paper, spacing stick, copy card.",
-            "what_to_say": "\"Use your spacer after every word.\"",
+            "what_to_say": '"Use your spacer after every word."',
             "prompting": "Tap the spacing stick if two words run together.",
             "error_correction": "Let {first} finish; circle one word to redo, not more.",
-            "why": "The OT set this up to build endurance: short, correct practice beats long, tired practice.",
+            "why": (
+                "The OT set this up to build endurance: short, correct practice beats long, tired practice."
+            ),
         },
         discipline="ot",
     ),
@@ -647,7 +689,11 @@ ACCOMMODATIONS: list[AccommodationText] = [
         "setting",
         log_delivery=True,
     ),
-    AccommodationText("Extended time (1.5x) on tests, quizzes and timed in-class assignments.", "timing", for_assessments=True),
+    AccommodationText(
+        "Extended time (1.5x) on tests, quizzes and timed in-class assignments.",
+        "timing",
+        for_assessments=True,
+    ),
     AccommodationText(
         "A 2-minute movement break after every 15 minutes of seated work.", "timing", log_delivery=True
     ),
@@ -713,9 +759,15 @@ SPECIAL_EDUCATION_SERVICES = [
     ),
 ]  # fmt: skip
 RELATED_SERVICES = {
-    "slp": ServiceText("related", "Speech-language therapy", "Speech-language pathologist", 30, 2, "Therapy room"),
-    "ot": ServiceText("related", "Occupational therapy", "Occupational therapist", 30, 4, "Classroom and OT room", "month"),
-    "bcba": ServiceText("related", "Behavior consultation", "Behavior analyst (BCBA)", 60, 2, "Classroom", "month"),
+    "slp": ServiceText(
+        "related", "Speech-language therapy", "Speech-language pathologist", 30, 2, "Therapy room"
+    ),
+    "ot": ServiceText(
+        "related", "Occupational therapy", "Occupational therapist", 30, 4, "Classroom and OT room", "month"
+    ),
+    "bcba": ServiceText(
+        "related", "Behavior consultation", "Behavior analyst (BCBA)", 60, 2, "Classroom", "month"
+    ),
 }  # fmt: skip
 ADULT_SUPPORT = {
     "para_1to1": ServiceText(
@@ -751,14 +803,14 @@ SNAPSHOTS = [
         "Unexpected schedule changes; the fire-alarm bell; being rushed.",
         "Headphones and the map book in the calm corner for 3 minutes; slow counting to 10 together.",
         "Speaks in full sentences; needs extra processing time (wait 5-7 seconds).",
-        "Touching without warning; saying \"hurry up\".",
+        'Touching without warning; saying "hurry up".',
     ),
     SnapshotText(
         "Great sense of humor; strong visual memory; loves helping with classroom jobs.",
         "Drawing dragons, building blocks, animal facts.",
         "Long seated lessons; handwriting-heavy tasks; loud cafeteria.",
         "Wall push-ups, squeeze ball, drawing break of 2 minutes.",
-        "Speech device for new words; signs \"more\", \"done\", \"help\".",
+        'Speech device for new words; signs "more", "done", "help".',
         "Taking the sketchbook away as a consequence.",
     ),
     SnapshotText(
@@ -814,7 +866,13 @@ TARGET_BEHAVIORS = [
         "adult permission.",
         "Walking to the calm corner with the break card; going to the restroom with the pass.",
         "escape",
-        {"name": "Elopement episodes", "method": "count", "unit": "episodes per day", "baseline_value": 4, "target_value": 0},
+        {
+            "name": "Elopement episodes",
+            "method": "count",
+            "unit": "episodes per day",
+            "baseline_value": 4,
+            "target_value": 0,
+        },
     ),
     BehaviorText(
         "Physical aggression",
@@ -829,12 +887,18 @@ TARGET_BEHAVIORS = [
         "none of these.",
         "Brief crying after an injury; loud excitement during games.",
         "tangible",
-        {"name": "Tantrum minutes", "method": "duration", "unit": "minutes per episode", "baseline_value": 12, "target_value": 3},
+        {
+            "name": "Tantrum minutes",
+            "method": "duration",
+            "unit": "minutes per episode",
+            "baseline_value": 12,
+            "target_value": 3,
+        },
     ),
     BehaviorText(
         "Work refusal",
         "Does not begin an assigned task within 2 minutes of the direction, or puts head down, pushes "
-        "materials away, or says \"no\" to the task.",
+        'materials away, or says "no" to the task.',
         "Asking for help; asking for a break with the break card.",
         "escape",
         {
@@ -849,10 +913,17 @@ TARGET_BEHAVIORS = [
     ),
     BehaviorText(
         "Disruptive noises",
-        "Makes noises (humming, tapping, animal sounds) loud enough to be heard 6 feet away during instruction.",
+        "Makes noises (humming, tapping, animal sounds) loud enough to be heard 6 feet away during "
+        "instruction.",
         "Singing during music; answering a question aloud when called on.",
         "attention",
-        {"name": "Disruptive noises", "method": "count", "unit": "per 30 minutes", "baseline_value": 18, "target_value": 4},
+        {
+            "name": "Disruptive noises",
+            "method": "count",
+            "unit": "per 30 minutes",
+            "baseline_value": 18,
+            "target_value": 4,
+        },
     ),
 ]
 
@@ -866,12 +937,12 @@ STRATEGIES = {
     ],
     "replacement": [
         "Teach and practice the break card daily: hand it to an adult to get a 3-minute break.",
-        "Teach requesting help with the \"help\" card or by saying \"I need help.\"",
+        'Teach requesting help with the "help" card or by saying "I need help."',
         "Practice the 5-point scale at morning check-in and choose a strategy for levels 3-5.",
-        "Role-play joining a game and accepting \"no\" during the social skills group.",
+        'Role-play joining a game and accepting "no" during the social skills group.',
     ],
     "consequence": [
-        "Praise the replacement behavior right away and specifically (\"You used your break card!\").",
+        'Praise the replacement behavior right away and specifically ("You used your break card!").',
         "Honor every break-card request within 10 seconds during the first month.",
         "Keep demands in place after the behavior: offer help to start rather than removing the task.",
         "Use minimal, neutral language during the behavior; talk about it later, when calm.",
@@ -882,7 +953,7 @@ STRATEGIES = {
 CRISIS_STEPS = (
     "1. Keep everyone safe: move other students away (teacher leads them to the library).\n"
     "2. One adult speaks, calmly and with few words; others keep their distance.\n"
-    "3. Call the office on the radio with the code \"Team to room ___\"; the BCBA or trained staff respond.\n"
+    '3. Call the office on the radio with the code "Team to room ___"; the BCBA or trained staff respond.\n'
     "4. No physical restraint except as the last resort by staff trained in the district's program, to "
     "prevent imminent serious injury.\n"
     "5. After calm: water, quiet space, then return to the schedule. Complete the incident report and "
@@ -893,7 +964,7 @@ ABC_OPTIONS = {
     "antecedent": [
         "Asked to start a non-preferred task",
         "Transition announced",
-        "Told \"no\" or \"wait\"",
+        'Told "no" or "wait"',
         "Loud or crowded setting",
         "Peer took or touched materials",
         "Unstructured time (recess, lunch)",
@@ -908,10 +979,18 @@ ABC_OPTIONS = {
     ],
 }
 
+
+@dataclass(frozen=True)
+class CarePlanText:
+    medical_alert: str
+    goal: GoalTemplate
+    accommodations: list[AccommodationText]
+
+
 CARE_PLANS = [
-    {
-        "medical_alert": "Needs help with toileting: see the care plan; spare clothes in the labeled bin.",
-        "goal": GoalTemplate(
+    CarePlanText(
+        medical_alert="Needs help with toileting: see the care plan; spare clothes in the labeled bin.",
+        goal=GoalTemplate(
             area="Personal care",
             text=(
                 "By {by}, {first} will complete the 7-step toileting routine with no more than a verbal "
@@ -941,29 +1020,32 @@ CARE_PLANS = [
             direction={
                 "setup": "Scheduled times: 9:30, 11:15, 1:30. Same-gender staff where possible; door closed.",
                 "materials": "Spare clothes in the labeled bin, gloves, wipes, picture sequence.",
-                "what_to_say": "\"Bathroom time.\" Use the picture sequence for each step.",
-                "prompting": "Forward chaining: {first} does the first untaught step alone; help with the rest.",
+                "what_to_say": '"Bathroom time." Use the picture sequence for each step.',
+                "prompting": (
+                    "Forward chaining: {first} does the first untaught step alone; help with the rest."
+                ),
                 "error_correction": "Point to the picture of the missed step; help only as much as needed.",
                 "why": "Dignity and independence: predictable times prevent accidents and build the routine.",
             },
         ),
-        "accommodations": [
+        accommodations=[
             AccommodationText(
-                "Restroom visits at 9:30, 11:15 and 1:30 and on request, with a same-gender adult when possible.",
+                "Restroom visits at 9:30, 11:15 and 1:30 and on request, with a same-gender adult "
+                "when possible.",
                 "setting",
                 log_delivery=True,
             )
         ],
-    },
-    {
-        "medical_alert": (
+    ),
+    CarePlanText(
+        medical_alert=(
             "Type 1 diabetes: shaky, pale or sweaty means low blood sugar. Walk to the nurse now; never "
             "send the student alone. Fast-acting sugar is in the go-bag."
         ),
-        "goal": GoalTemplate(
+        goal=GoalTemplate(
             area="Health",
             text=(
-                "By {by}, {first} will tell an adult \"I feel shaky\" or show the \"check\" card when symptoms "
+                'By {by}, {first} will tell an adult "I feel shaky" or show the "check" card when symptoms '
                 "of low blood sugar start, in 100% of observed episodes."
             ),
             present_level="{first} names symptoms when asked but does not start the request on own.",
@@ -973,21 +1055,29 @@ CARE_PLANS = [
                 "unit": "rating",
                 "rating_min": 0,
                 "rating_max": 2,
-                "rating_labels": {"0": "Adult noticed first", "1": "Reported after a question", "2": "Reported on own"},
+                "rating_labels": {
+                    "0": "Adult noticed first",
+                    "1": "Reported after a question",
+                    "2": "Reported on own",
+                },
                 "observation_window": "Each episode",
                 "baseline_value": 1,
                 "target_value": 2,
             },
             direction={
-                "setup": "Keep the \"check\" card on the desk corner and in the lunch bag.",
+                "setup": 'Keep the "check" card on the desk corner and in the lunch bag.',
                 "materials": "Check card, fast-acting sugar in the go-bag, glucose meter with the nurse.",
-                "what_to_say": "If you notice symptoms first: \"How does your body feel?\" then walk to the nurse.",
-                "prompting": "Never wait for the student to ask if symptoms are visible: walk to the nurse now.",
+                "what_to_say": (
+                    'If you notice symptoms first: "How does your body feel?" then walk to the nurse.'
+                ),
+                "prompting": (
+                    "Never wait for the student to ask if symptoms are visible: walk to the nurse now."
+                ),
                 "error_correction": "None; rate the episode afterward.",
                 "why": "Safety first; the rating tracks whether {first} is learning to speak up early.",
             },
         ),
-        "accommodations": [
+        accommodations=[
             AccommodationText(
                 "Blood glucose checks at 10:15 and before lunch in the nurse's office; a staff member walks "
                 "with the student.",
@@ -1000,5 +1090,5 @@ CARE_PLANS = [
                 for_assessments=True,
             ),
         ],
-    },
+    ),
 ]

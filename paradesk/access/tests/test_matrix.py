@@ -8,15 +8,18 @@ someone has decided who may reach it (docs/access.md).
 from __future__ import annotations
 
 import importlib.util
-from typing import Any
+import re
+import uuid
+from typing import Any, cast
 
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from paradesk.access.models import ApiToken
-from paradesk.access.routes import ROUTES, Gate, Route, Target
+from paradesk.access.routes import ROUTES, Route, Target
 from paradesk.access.tests import walk
+from paradesk.people.models import Staff
 from paradesk.plans.actions import amend_plan
 from paradesk.plans.models import Plan
 from paradesk.testing import Personas, StaffFactory
@@ -118,7 +121,7 @@ def test_django_admin_refuses_staff_flag_without_superuser(personas: Personas) -
 
 
 def test_django_admin_opens_for_a_superuser(db: None) -> None:
-    superuser = StaffFactory(district=None, is_staff=True, is_superuser=True)
+    superuser = cast(Staff, StaffFactory(district=None, is_staff=True, is_superuser=True))
     client = Client()
     client.force_login(superuser)
     assert client.get("/admin/").status_code == 200
@@ -217,3 +220,27 @@ def test_api_on_a_draft_answers_each_persona_by_its_rule(personas: Personas) -> 
     draft = amend_plan(actor=personas.case_manager, plan=personas.plan, reason="matrix test")
     failures = check_api(personas, draft)
     assert not failures, "\n".join(failures)
+
+
+def test_api_answer_to_a_bad_body_is_the_same_for_real_and_missing_ids(personas: Personas) -> None:
+    """Ninja checks a body before the operation runs, so an outsider sending `{}` gets 422, not 404;
+    that answer must not differ between a real id and a made-up one (no way to probe for records)."""
+    _api, routes = load_api()
+    client = walk.client_for(personas.unassigned_para)
+    differing = []
+    for operation in walk.api_operations(api_schema()):
+        if operation.method not in walk.UNSAFE or "{" not in operation.path:
+            continue
+        real = walk.api_url(operation, routes[operation.operation_id], personas, personas.plan, None)
+        made_up = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", str(uuid.uuid4()), real)
+        answers = [
+            walk.rolled_back(
+                lambda url=url: client.generic(operation.method, url, "{}", content_type="application/json")  # noqa: B023
+            )
+            for url in (real, made_up)
+        ]
+        if (answers[0].status_code, answers[0].content) != (answers[1].status_code, answers[1].content):
+            differing.append(
+                f"{operation.operation_id}: {answers[0].status_code} vs {answers[1].status_code}"
+            )
+    assert not differing, "\n".join(differing)

@@ -11,11 +11,13 @@ import datetime
 import re
 import uuid
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404
 
 from paradesk.access.helpers import access_plan, access_plan_item, access_student, as_uuid, require
@@ -32,9 +34,11 @@ from paradesk.access.policy import (
 from paradesk.people.models import (
     Assignment,
     ClassSection,
+    District,
     Enrollment,
     Role,
     RoleKind,
+    Staff,
     Student,
     TeamRole,
     today,
@@ -64,6 +68,18 @@ EXPECTED_STANDINGS: dict[str, frozenset[Standing]] = {
 }
 
 
+def new_staff(**fields: Any) -> Staff:
+    return cast(Staff, StaffFactory(**fields))
+
+
+def new_student(**fields: Any) -> Student:
+    return cast(Student, StudentFactory(**fields))
+
+
+def new_district() -> District:
+    return cast(District, DistrictFactory())
+
+
 def days(n: int) -> datetime.date:
     return today() + datetime.timedelta(days=n)
 
@@ -82,7 +98,7 @@ def test_anonymous_user_has_no_standing(personas: Personas) -> None:
 
 
 def test_staff_without_district_has_no_standing_even_when_assigned(personas: Personas) -> None:
-    loose = StaffFactory(district=None)
+    loose = new_staff(district=None)
     AssignmentFactory(student=personas.student, staff=loose, team_role=TeamRole.CASE_MANAGER)
     assert standings_toward(loose, personas.student) == frozenset()
 
@@ -174,8 +190,8 @@ def test_school_admin_of_another_school_has_no_standing(personas: Personas) -> N
 
 def test_district_admin_role_in_another_district_gives_no_standing(personas: Personas) -> None:
     """The role must be in the student's district, as visible_students and is_district_admin require."""
-    staff = StaffFactory(district=personas.district)
-    elsewhere = DistrictFactory()
+    staff = new_staff(district=personas.district)
+    elsewhere = new_district()
     Role.objects.create(district=elsewhere, staff=staff, school=None, kind=RoleKind.DISTRICT_ADMIN)
     assert not is_district_admin(staff)
     assert list(visible_students(staff)) == []
@@ -204,9 +220,9 @@ def more_students(personas: Personas) -> dict[str, Student]:
     far_district = personas.other_district_admin.district
     assert far_district is not None
     return {
-        "classmate": StudentFactory(school=personas.school),
-        "other_school": StudentFactory(school=personas.other_school),
-        "far": StudentFactory(school__district=far_district),
+        "classmate": new_student(school=personas.school),
+        "other_school": new_student(school=personas.other_school),
+        "far": new_student(school__district=far_district),
     }
 
 
@@ -243,7 +259,7 @@ def test_visible_students_agree_with_standings(personas: Personas, more_students
 def test_visible_students_respect_assignment_dates(personas: Personas) -> None:
     para = personas.unassigned_para
     AssignmentFactory(student=personas.student, staff=para, start_date=days(-30), end_date=days(-1))
-    AssignmentFactory(student=StudentFactory(school=personas.school), staff=para, start_date=days(1))
+    AssignmentFactory(student=new_student(school=personas.school), staff=para, start_date=days(1))
     assert list(visible_students(para)) == []
     assert list(visible_students(para, on=days(-1))) == [personas.student]
 
@@ -253,7 +269,7 @@ def test_visible_students_of_anonymous_user_is_empty() -> None:
 
 
 def test_visible_students_of_staff_without_district_is_empty(personas: Personas) -> None:
-    loose = StaffFactory(district=None)
+    loose = new_staff(district=None)
     assert list(visible_students(loose)) == []
 
 
@@ -386,7 +402,7 @@ def test_access_plan_student_id_is_not_a_plan_id(personas: Personas) -> None:
 
 
 @pytest.mark.parametrize("model", [Goal, Measure, Accommodation, ParaDirection])
-def test_access_plan_item_returns_item_through_its_plan(personas: Personas, model: type) -> None:
+def test_access_plan_item_returns_item_through_its_plan(personas: Personas, model: type[Model]) -> None:
     item_id = model._default_manager.filter(plan=personas.plan).values_list("id", flat=True)[0]
     item, standings = access_plan_item(personas.case_manager, model, item_id, Action.EDIT_PLAN)
     assert item.pk == item_id

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.http import HttpResponse
 from django.test import Client
 from django.test.client import ClientHandler
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -38,6 +37,8 @@ from paradesk.plans.models import (
 )
 from paradesk.testing import Personas
 
+# What the test client answers (an HttpResponse with the request and templates attached).
+Response = Any
 ANONYMOUS = "anonymous"
 PERSONA_NAMES = (
     "assigned_para",
@@ -111,7 +112,7 @@ def plan_item_id(plan: Plan, target: Target) -> uuid.UUID:
     model = PLAN_ITEM_MODELS[target]
     item = model._default_manager.filter(plan=plan).order_by("pk").first()
     assert item is not None, f"the plan holds no {model.__name__}"
-    return item.pk  # type: ignore[return-value]
+    return item.pk
 
 
 def own_token(staff: Staff) -> ApiToken:
@@ -143,7 +144,7 @@ def target_id(personas: Personas, target: Target, plan: Plan, requester: Staff |
         return Assignment.objects.get(staff=personas.assigned_para, student=personas.student).id
     if target == Target.TOKEN:
         owner = requester if requester is not None else personas.case_manager
-        return own_token(owner).id  # type: ignore[return-value]
+        return own_token(owner).id
     raise AssertionError(f"no id for target {target}")
 
 
@@ -162,6 +163,7 @@ def page_url(page: Page, route: Route, personas: Personas, plan: Plan, requester
 class Expect:
     codes: frozenset[int]
     to_login: bool = False  # a redirect to the sign-in page
+    sign_out: bool = False  # success may end at the sign-in page
     why: str = ""
 
     def __str__(self) -> str:
@@ -201,7 +203,9 @@ def expect(
             else Expect(frozenset({302}), to_login=True, why="sign-in required")
         )
     if route.gate == Gate.SIGNED_IN:
-        return Expect(success(method, route, plan, api=api), why="any signed-in person")
+        return Expect(
+            success(method, route, plan, api=api), sign_out=method in UNSAFE, why="any signed-in person"
+        )
     if route.gate == Gate.STUDENT:
         assert route.action is not None
         standings = standings_toward(staff, personas.student)
@@ -219,17 +223,19 @@ def expect(
     raise AssertionError(f"no expectation for gate {route.gate}")
 
 
-def matches(expected: Expect, response: HttpResponse, *, api: bool = False) -> bool:
+def matches(expected: Expect, response: Response, *, api: bool = False) -> bool:
     if api and not expected.codes:
         return response.status_code not in {401, 403, 404} and response.status_code < 500
     if response.status_code not in expected.codes:
         return False
+    to_login = response.status_code == 302 and response["Location"].startswith(reverse("login"))
     if expected.to_login:
-        return response["Location"].startswith(reverse("login"))
-    return True
+        return to_login
+    # Only signing out may send a signed-in person to the sign-in page.
+    return not to_login or expected.sign_out
 
 
-def describe(response: HttpResponse) -> str:
+def describe(response: Response) -> str:
     text = str(response.status_code)
     if response.status_code in {301, 302, 303}:
         text += f" to {response['Location']}"
@@ -272,7 +278,7 @@ def personas_and_anonymous(personas: Personas) -> list[tuple[str, Staff | None]]
     return [*personas.all().items(), (ANONYMOUS, None)]
 
 
-def send(client: Client, method: str, url: str, body: Any = None, *, api: bool = False) -> HttpResponse:
+def send(client: Client, method: str, url: str, body: Any = None, *, api: bool = False) -> Response:
     if not api:
         return (
             client.generic(method, url)

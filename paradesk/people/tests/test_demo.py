@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -17,11 +18,12 @@ from paradesk.demo import (
     DEMO_DISTRICT_NAME,
     DEMO_STAFF,
     SUPERUSER_EMAIL,
-    WRITE_ORDER,
     build_demo,
     build_scale,
+    caseload_sizes,
     caseload_with,
 )
+from paradesk.demo_builder import WRITE_ORDER
 from paradesk.people.models import Assignment, District, Role, RoleKind, School, Staff, Student, TeamRole
 from paradesk.plans.models import (
     Accommodation,
@@ -42,7 +44,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing(settings):  # type: ignore[no-untyped-def]
+def fast_hashing(settings: Any) -> None:
     # Argon2 takes ~0.3 s per hash by design; the demo's one shared hash works the same with MD5.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -68,13 +70,16 @@ def test_demo_builds_maplewood_with_its_schools_staff_and_students() -> None:
     district = build_demo().district
 
     assert district.name == DEMO_DISTRICT_NAME
-    assert list(School.objects.filter(district=district).values_list("time_zone", flat=True)) == [
-        "America/Chicago"
-    ] * 2
+    assert (
+        list(School.objects.filter(district=district).values_list("time_zone", flat=True))
+        == ["America/Chicago"] * 2
+    )
     assert Student.objects.filter(district=district).count() == 40
     assert roles(district, RoleKind.PARA) == 12
     assert roles(district, RoleKind.SPED_TEACHER) + roles(district, RoleKind.GEN_ED_TEACHER) == 8
-    assert set(Role.objects.filter(district=district, kind=RoleKind.PROVIDER).values_list("discipline", flat=True)) == {
+    assert set(
+        Role.objects.filter(district=district, kind=RoleKind.PROVIDER).values_list("discipline", flat=True)
+    ) == {
         "slp",
         "ot",
         "bcba",
@@ -103,7 +108,9 @@ def test_demo_plans_use_every_measurement_method_and_every_part_of_a_plan() -> N
     district = build_demo().district
     plans = Plan.objects.filter(district=district, status="active")
 
-    assert set(Measure.objects.filter(district=district).values_list("method", flat=True)) == set(Method.values)
+    assert set(Measure.objects.filter(district=district).values_list("method", flat=True)) == set(
+        Method.values
+    )
     assert 30 <= plans.filter(kind=PlanKind.IEP).count() <= 36
     assert plans.filter(kind=PlanKind.SECTION_504).count() >= 4
     assert plans.filter(kind=PlanKind.BEHAVIOR).count() == 10
@@ -117,7 +124,11 @@ def test_demo_plans_use_every_measurement_method_and_every_part_of_a_plan() -> N
         assert bip.crisis_steps
         assert bip.target_behaviors.exists()
         assert set(bip.strategies.values_list("kind", flat=True)) == set(StrategyKind.values)
-        assert set(bip.abc_options.values_list("category", flat=True)) == {"antecedent", "behavior", "consequence"}
+        assert set(bip.abc_options.values_list("category", flat=True)) == {
+            "antecedent",
+            "behavior",
+            "consequence",
+        }
     kinds = set(Service.objects.filter(district=district).values_list("kind", flat=True))
     assert {"special_education", "related", "adult_support"} <= kinds
     assert Accommodation.objects.filter(district=district).values("category").distinct().count() >= 6
@@ -237,3 +248,11 @@ def test_scale_build_coexists_with_the_demo_and_is_idempotent() -> None:
     assert District.objects.count() == 2
     assert second.caseload_40_email == first.caseload_40_email
     assert BehaviorStrategy.objects.filter(district=first.district).count() == 0
+
+
+def test_caseloads_start_with_the_sizes_asked_and_fold_a_small_remainder_into_the_last() -> None:
+    assert caseload_sizes(200, (40, 10)) == [40, 10, *[12] * 12, 6]
+    assert caseload_sizes(29, (40, 10)) == [29]
+    assert caseload_sizes(500, ()) == [*[12] * 41, 8]
+    assert caseload_sizes(40, ()) == [12, 12, 16]
+    assert sum(caseload_sizes(4999, (40, 10))) == 4999

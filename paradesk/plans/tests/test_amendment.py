@@ -60,7 +60,7 @@ def contents(plan: Plan) -> dict[str, list[dict[str, Any]]]:
 
 
 def plan_fields(plan: Plan) -> dict[str, Any]:
-    return Plan.objects.filter(pk=plan.pk).values().get()
+    return dict(Plan.objects.filter(pk=plan.pk).values().get())
 
 
 def comparable(model: type[models.Model], row: models.Model) -> dict[str, Any]:
@@ -94,7 +94,9 @@ def test_amend_makes_version_two_as_a_draft(personas: Personas, amended: Plan) -
 
 
 @pytest.mark.parametrize("model", PLAN_CONTENT)
-def test_amend_copies_every_kind_of_plan_content(personas: Personas, amended: Plan, model: type) -> None:
+def test_amend_copies_every_kind_of_plan_content(
+    personas: Personas, amended: Plan, model: type[models.Model]
+) -> None:
     originals = list(model._default_manager.filter(plan=personas.plan))
     copies = list(model._default_manager.filter(plan=amended))
     assert originals, f"the personas' plan should hold a {model.__name__}"
@@ -106,10 +108,12 @@ def test_amend_copies_every_kind_of_plan_content(personas: Personas, amended: Pl
 
 
 @pytest.mark.parametrize("model", [Goal, TargetBehavior, Measure, Accommodation, Service, ParaDirection])
-def test_copies_remember_what_they_were_copied_from(personas: Personas, amended: Plan, model: type) -> None:
+def test_copies_remember_what_they_were_copied_from(
+    personas: Personas, amended: Plan, model: type[models.Model]
+) -> None:
     originals = {o.pk: o for o in model._default_manager.filter(plan=personas.plan)}
     for copy in model._default_manager.filter(plan=amended):
-        original = originals[copy.carried_from_id]
+        original = originals[getattr(copy, "carried_from_id")]  # noqa: B009
         assert comparable(model, copy) == comparable(model, original)
 
 

@@ -43,10 +43,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(district)s already exists; kept as it is.") % {"district": result.district.name}
             )
-        if result.caseload_40_email:
-            self.stdout.write(
-                _("Case manager with a 40-student caseload: %(email)s") % {"email": result.caseload_40_email}
-            )
+        for size, email in ((40, result.caseload_40_email), (10, result.caseload_10_email)):
+            if email:
+                self.stdout.write(
+                    _("Case manager with a %(size)d-student caseload: %(email)s")
+                    % {"size": size, "email": email}
+                )
         self.stdout.write("")
         self.stdout.write(sign_in_table(result.sign_ins))
         self.stdout.write("")
