@@ -126,7 +126,8 @@ def standings_toward(staff: Staff, student: Student, on: datetime.date | None = 
     found.update(TEAM_ROLE_STANDING[TeamRole(role)] for role in team_roles)
     if Enrollment.objects.filter(section__teacher=staff, section__active=True, student=student).exists():
         found.add(Standing.GEN_ED_TEACHER)
-    for kind, school_id in Role.objects.current().filter(staff=staff).values_list("kind", "school_id"):
+    roles = Role.objects.current().filter(staff=staff, district_id=student.district_id)
+    for kind, school_id in roles.values_list("kind", "school_id"):
         if kind == RoleKind.DISTRICT_ADMIN:
             found.add(Standing.DISTRICT_ADMIN)
         elif kind == RoleKind.SCHOOL_ADMIN and school_id == student.school_id:

@@ -233,6 +233,8 @@ def snapshot_edit(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
 def plan_create(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
     staff = staff_of(request)
     student, _standings = access_student(staff, student_id, Action.EDIT_PLAN)
+    if request.method == "GET":
+        audit.record_view(staff, student, student.id)
     form = forms.PlanForm(posted(request))
     if request.method == "POST" and form.is_valid():
         plan = actions.create_plan(actor=staff, student=student, plan=form.save(commit=False))
@@ -278,6 +280,8 @@ def plan_edit(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     plan, _standings = access_plan(staff, plan_id, Action.EDIT_PLAN)
     if not plan.is_editable:
         return not_editable(request, plan)
+    if request.method == "GET":
+        audit.record_view(staff, plan, plan.student_id)
     form = forms.PlanEditForm(posted(request), instance=plan)
     return save_or_show(request, form, plan, title=_("Plan dates and crisis steps"))
 
@@ -372,9 +376,12 @@ PLAN_PARTS: dict[str, PlanPart] = {
 
 def part_create(request: HttpRequest, plan_id: uuid.UUID, part: str) -> HttpResponse:
     spec = PLAN_PARTS[part]
-    plan, _standings = access_plan(staff_of(request), plan_id, spec.action)
+    staff = staff_of(request)
+    plan, _standings = access_plan(staff, plan_id, spec.action)
     if not plan.is_editable:
         return not_editable(request, plan)
+    if request.method == "GET":
+        audit.record_view(staff, plan, plan.student_id)
     form = spec.form(posted(request), instance=spec.model(), plan=plan)
     return save_or_show(request, form, plan, title=_("New: %(part)s") % {"part": spec.title}, spec=spec)
 

@@ -247,7 +247,7 @@ def test_every_successful_api_write_is_audited_with_changed_field_names(
         snapshot = Snapshot.objects.filter(student=personas.student).values(*SNAPSHOT_FIELDS).get()
         body = {**snapshot, **body}
     last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    response = client.generic(method, url, walk._json(body), content_type="application/json")
+    response = client.generic(method, url, walk.json_body(body), content_type="application/json")
     assert response.status_code == 200, (
         f"{operation_id}: {walk.describe(response)} {response.content[:500]!r}"
     )

@@ -55,6 +55,8 @@ from paradesk.testing import (
 
 pytestmark = pytest.mark.django_db
 
+# An id nothing has (fixed, so pytest-xdist workers collect the same test ids).
+NOBODY = uuid.UUID("00000000-0000-4000-8000-000000000000")
 EXPECTED_STANDINGS: dict[str, frozenset[Standing]] = {
     "assigned_para": frozenset({Standing.PARA}),
     "unassigned_para": frozenset(),
@@ -358,7 +360,7 @@ def test_access_student_returns_student_and_standings(personas: Personas) -> Non
     assert standings == {Standing.CASE_MANAGER}
 
 
-@pytest.mark.parametrize("student_id", ["garbage", str(uuid.uuid4()), uuid.uuid4(), None])
+@pytest.mark.parametrize("student_id", ["garbage", str(NOBODY), NOBODY, None])
 def test_access_student_missing_is_not_found(personas: Personas, student_id: object) -> None:
     with pytest.raises(Http404):
         access_student(personas.district_admin, student_id, Action.VIEW_SUMMARY)
@@ -383,7 +385,7 @@ def test_access_plan_returns_plan_and_standings(personas: Personas) -> None:
     assert standings == {Standing.PARA}
 
 
-@pytest.mark.parametrize("plan_id", ["garbage", str(uuid.uuid4())])
+@pytest.mark.parametrize("plan_id", ["garbage", str(NOBODY)])
 def test_access_plan_missing_is_not_found(personas: Personas, plan_id: str) -> None:
     with pytest.raises(Http404):
         access_plan(personas.district_admin, plan_id, Action.VIEW_RECORD)
