@@ -37,3 +37,10 @@ def static_files_found_on_request(settings: Settings) -> None:
     """WhiteNoise otherwise scans every static file each time a test client loads the middleware
     (~0.1 s a client); looking a file up when it is asked for serves the same files."""
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database the run uses, so a PostgreSQL run is visibly one."""
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"

@@ -117,6 +117,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     students = (
         current_students(staff, {TeamRole.CASE_MANAGER, TeamRole.PROVIDER})
         .annotate(goal_count=Count("plans__goals", filter=Q(plans__status=PlanStatus.ACTIVE)))
+        # Meta.ordering is dropped from GROUP BY queries: name the order a teacher reads a list in.
+        .order_by("last_name", "first_name")
         .prefetch_related(
             active_plans_prefetch(),
             Prefetch(

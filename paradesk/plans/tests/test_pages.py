@@ -208,6 +208,16 @@ def test_caseload_lists_the_case_managers_students(client: Client, personas: Per
     assert "Case manager" in page
 
 
+def test_caseload_is_in_last_name_order(client: Client, personas: Personas) -> None:
+    for last_name in ["Zorrowind", "Abernook"]:
+        student = StudentFactory.create(school=personas.school, last_name=last_name)
+        AssignmentFactory.create(
+            student=student, staff=personas.case_manager, team_role=TeamRole.CASE_MANAGER
+        )
+    page = signed_in(client, personas.case_manager).get(reverse("caseload")).content.decode()
+    assert page.index("Abernook") < page.index(personas.student.last_name) < page.index("Zorrowind")
+
+
 def test_caseload_is_empty_for_a_para(client: Client, personas: Personas) -> None:
     signed_in(client, personas.assigned_para)
     assert personas.student.display_name not in client.get(reverse("caseload")).content.decode()
