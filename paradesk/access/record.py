@@ -218,14 +218,8 @@ def plan_record(plan: Plan, tz: datetime.tzinfo) -> PlanRecord:
 
 
 def assignment_item(assignment: Assignment, tz: datetime.tzinfo, day: datetime.date) -> Item:
-    if assignment.start_date > day:
-        status = _("Upcoming")
-    elif assignment.end_date is not None and assignment.end_date < day:
-        status = _("Ended")
-    else:
-        status = _("Current")
     facts = facts_of(assignment, tz)
-    facts.append(Fact("status", _("Status"), status))
+    facts.append(Fact("status", _("Status"), str(assignment.status_on(day).label)))
     return Item(str(assignment.pk), f"{assignment.staff} — {assignment.get_team_role_display()}", facts)
 
 

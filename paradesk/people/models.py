@@ -181,6 +181,12 @@ class TeamRole(models.TextChoices):
     GEN_ED_TEACHER = "gen_ed_teacher", _("General-education teacher")
 
 
+class AssignmentStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    CURRENT = "current", _("Current")
+    ENDED = "ended", _("Ended")
+
+
 PARA_TEAM_ROLES = frozenset({TeamRole.PARA_ONE_TO_ONE, TeamRole.PARA_SMALL_GROUP})
 
 
@@ -216,6 +222,14 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_team_role_display()} assignment {self.id}"
+
+    def status_on(self, day: datetime.date) -> AssignmentStatus:
+        """Upcoming, current or ended on a day; the same dates `AssignmentQuerySet.current` reads."""
+        if self.start_date > day:
+            return AssignmentStatus.UPCOMING
+        if self.end_date is not None and self.end_date < day:
+            return AssignmentStatus.ENDED
+        return AssignmentStatus.CURRENT
 
 
 class ClassSection(models.Model):

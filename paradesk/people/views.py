@@ -100,15 +100,7 @@ def assignment_rows(scope: AdminScope, staff: Staff) -> list[tuple[Assignment, s
     is current, upcoming or ended."""
     day = today()
     assignments = scope.assignments().filter(staff=staff).select_related("student").order_by("-start_date")
-    return [(assignment, assignment_status(assignment, day)) for assignment in assignments]
-
-
-def assignment_status(assignment: Assignment, day: datetime.date) -> str:
-    if assignment.start_date > day:
-        return "upcoming"
-    if assignment.end_date is not None and assignment.end_date < day:
-        return "ended"
-    return "current"
+    return [(assignment, assignment.status_on(day)) for assignment in assignments]
 
 
 def staff_detail(request: HttpRequest, staff_id: object) -> HttpResponse:
