@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "paradesk.people",
     "paradesk.access",
     "paradesk.plans",
+    "paradesk.recording",
+    "paradesk.schedules",
     "paradesk.web",
 ]
 

@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("paradesk.people.urls")),
     path("", include("paradesk.plans.urls")),
     path("", include("paradesk.access.urls")),
+    path("", include("paradesk.recording.urls")),
+    path("", include("paradesk.schedules.urls")),
     path("api/v1/", include("paradesk.api_urls")),
 ]

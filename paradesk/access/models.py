@@ -21,6 +21,8 @@ class AuditAction(models.TextChoices):
     AMEND = "amend", _("Amended")
     ACTIVATE = "activate", _("Activated")
     EXPORT = "export", _("Exported")
+    CORRECT = "correct", _("Corrected")
+    VOID = "void", _("Voided")
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_OUT = "sign_out", _("Signed out")
     SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")

@@ -47,6 +47,8 @@ class Action(StrEnum):
     EDIT_DIRECTIONS = "directions.edit"
     VIEW_ACCESS_LOG = "student.access_log"
     EXPORT_RECORD = "student.export"
+    RECORD_DATA = "data.record"  # record sessions, incidents, logs and notes; correct one's own
+    VOID_DATA = "data.void"  # void anyone's record, with a reason
 
 
 LICENSED_TEAM = frozenset({Standing.CASE_MANAGER, Standing.PROVIDER})
@@ -63,6 +65,10 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.EDIT_DIRECTIONS: LICENSED_TEAM,
     Action.VIEW_ACCESS_LOG: ADMINISTRATORS,
     Action.EXPORT_RECORD: ADMINISTRATORS,
+    # Those who work with the student record what happened; administrators read it.
+    Action.RECORD_DATA: LICENSED_TEAM | {Standing.PARA},
+    # Scope of practice: a para corrects only their own records; a licensed teacher voids any.
+    Action.VOID_DATA: LICENSED_TEAM,
 }
 
 TEAM_ROLE_STANDING = {

@@ -39,6 +39,10 @@ class Target(StrEnum):
     ROLE = "role"
     ASSIGNMENT = "assignment"
     TOKEN = "token"
+    RECORD = "record"  # any recorded fact (observation, incident, log, note), by its device-made id
+    BELL_SCHEDULE = "bell_schedule"
+    PARA_BLOCK = "para_block"
+    ABSENCE = "absence"
 
 
 @dataclass(frozen=True)

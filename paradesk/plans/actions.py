@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.base import ModelState
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paradesk.access import audit
@@ -109,7 +110,8 @@ def activate_plan(*, actor: Staff, plan: Plan) -> Plan:
     ensure_editable(plan)
     for current in Plan.objects.select_for_update().filter(lineage=plan.lineage, status=PlanStatus.ACTIVE):
         current.status = PlanStatus.ENDED
-        current.save(update_fields=["status"])
+        current.ended_at = timezone.now()
+        current.save(update_fields=["status", "ended_at"])
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -118,7 +120,8 @@ def activate_plan(*, actor: Staff, plan: Plan) -> Plan:
             changed_fields=["status"],
         )
     plan.status = PlanStatus.ACTIVE
-    plan.save(update_fields=["status"])
+    plan.activated_at = timezone.now()
+    plan.save(update_fields=["status", "activated_at"])
     audit.record(actor=actor, action=AuditAction.ACTIVATE, obj=plan, student_id=plan.student_id)
     return plan
 

@@ -8,6 +8,7 @@ the version and measure it was recorded under (DESIGN.md rule 4).
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -58,6 +59,10 @@ class Plan(models.Model):
     crisis_steps = models.TextField(_("crisis steps"), blank=True)
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the version was put in force and when it ended: data recorded offline under a version
+    # arrives after it ended and is kept if it was recorded while the version was in force.
+    activated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PlanQuerySet.as_manager()
 
@@ -80,6 +85,15 @@ class Plan(models.Model):
     def is_editable(self) -> bool:
         """Only a draft changes; an active or ended version is part of the legal record."""
         return self.status == PlanStatus.DRAFT
+
+    def was_in_force_at(self, moment: datetime.datetime) -> bool:
+        """Whether data recorded at this moment belongs to this version: it is in force now, or it
+        ended after the moment (a device that was offline when the next version began)."""
+        if self.status == PlanStatus.ACTIVE:
+            return True
+        if self.status != PlanStatus.ENDED or self.ended_at is None:
+            return False
+        return moment < self.ended_at
 
 
 class ReportingPeriod(models.Model):
