@@ -34,6 +34,7 @@ from paradesk.people.models import (
     TeamRole,
 )
 from paradesk.plans.models import Plan, PlanKind
+from paradesk.recording.demo import record_demo_history
 
 DEMO_DISTRICT_ID = uuid.UUID("6d61706c-6577-4f6f-8400-000000000001")
 DEMO_DISTRICT_NAME = "Maplewood Unified (demo)"
@@ -146,6 +147,7 @@ def build_demo() -> BuildResult:
         builder = Builder(District(id=DEMO_DISTRICT_ID, name=DEMO_DISTRICT_NAME, time_zone=TIME_ZONE), SEED)
         MaplewoodPlan(builder).build()
         counts = builder.write()
+        counts["Observation"] = record_demo_history(builder.district)
     district = builder.district
     return BuildResult(district, True, time.perf_counter() - started, demo_sign_ins(district), counts=counts)
 
