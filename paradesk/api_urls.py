@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+import paradesk.recording.api  # noqa: F401 - registers the sync operation before api.urls is read
 from paradesk.api import api
+from paradesk.recording import api_voids  # noqa: F401 - registers the void operation
 
 urlpatterns = [path("", api.urls)]

@@ -35,6 +35,7 @@ from paradesk.people.models import (
 )
 from paradesk.plans.models import Plan, PlanKind
 from paradesk.recording.demo import record_demo_history
+from paradesk.schedules.demo import add_demo_schedules
 
 DEMO_DISTRICT_ID = uuid.UUID("6d61706c-6577-4f6f-8400-000000000001")
 DEMO_DISTRICT_NAME = "Maplewood Unified (demo)"
@@ -148,6 +149,7 @@ def build_demo() -> BuildResult:
         MaplewoodPlan(builder).build()
         counts = builder.write()
         counts["Observation"] = record_demo_history(builder.district)
+        counts["ParaBlock"] = add_demo_schedules(builder.district)
     district = builder.district
     return BuildResult(district, True, time.perf_counter() - started, demo_sign_ins(district), counts=counts)
 

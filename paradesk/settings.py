@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "paradesk.web.context_processors.navigation",
+                "paradesk.schedules.coverage_views.notifications",
             ],
         },
     },

@@ -38,6 +38,18 @@ from paradesk.plans.models import (
     Snapshot,
     TargetBehavior,
 )
+from paradesk.schedules.models import (
+    BellPeriod,
+    BellSchedule,
+    CalendarDay,
+    DayType,
+    DayTypeKind,
+    ParaBlock,
+    Qualification,
+    StaffQualification,
+    SupportNeed,
+    SupportType,
+)
 
 PASSWORD = settings.DEMO_PASSWORD
 
@@ -311,4 +323,133 @@ def fill_plan(plan: Plan, measure: Measure, author: Staff) -> None:
         name="Elopement count",
         method=Method.COUNT,
         direction="decrease",
+    )
+
+
+# Schedules (paradesk/schedules) ---------------------------------------------------------------------
+
+SCHOOL_YEAR = (datetime.date(2026, 8, 17), datetime.date(2027, 6, 4))
+
+
+def bell_schedule_for(school: School) -> BellSchedule:
+    """The school's bell schedule (made once): a regular day of six 50-minute periods from 8:00 on
+    the hour (Period 1 8:00-8:50 ... Period 6 13:00-13:50, the default day type), and an early
+    release day of four 30-minute periods (8:00, 8:40, 9:20, 10:00) with no Period 5 or 6."""
+    existing = BellSchedule.objects.filter(school=school).first()
+    if existing is not None:
+        return existing
+    district = school.district
+    schedule = BellSchedule.objects.create(
+        district=district, school=school, first_day=SCHOOL_YEAR[0], last_day=SCHOOL_YEAR[1]
+    )
+    regular = DayType.objects.create(district=district, bell_schedule=schedule, name="Regular day", order=0)
+    early = DayType.objects.create(
+        district=district,
+        bell_schedule=schedule,
+        name="Early release",
+        kind=DayTypeKind.EARLY_RELEASE,
+        order=1,
+    )
+    for number in range(6):
+        BellPeriod.objects.create(
+            district=district,
+            day_type=regular,
+            name=f"Period {number + 1}",
+            start=datetime.time(8 + number, 0),
+            end=datetime.time(8 + number, 50),
+            order=number,
+        )
+    for number in range(4):
+        start = datetime.datetime(2000, 1, 1, 8, 0) + datetime.timedelta(minutes=40 * number)
+        BellPeriod.objects.create(
+            district=district,
+            day_type=early,
+            name=f"Period {number + 1}",
+            start=start.time(),
+            end=(start + datetime.timedelta(minutes=30)).time(),
+            order=number,
+        )
+    schedule.default_day_type = regular
+    schedule.save(update_fields=["default_day_type"])
+    return schedule
+
+
+def calendar_day(school: School, day: datetime.date, *, closed: str = "", day_type: str = "") -> CalendarDay:
+    """A calendar entry: closed for a reason, or a day of the named day type."""
+    schedule = bell_schedule_for(school)
+    kind = DayType.objects.get(bell_schedule=schedule, name=day_type) if day_type else None
+    return CalendarDay.objects.create(
+        district=school.district,
+        bell_schedule=schedule,
+        date=day,
+        day_type=kind,
+        closed=kind is None,
+        closure_reason=closed if kind is None else "",
+    )
+
+
+def period_of(school: School, name: str, day_type: str = "Regular day") -> BellPeriod:
+    return BellPeriod.objects.get(day_type__bell_schedule__school=school, day_type__name=day_type, name=name)
+
+
+class ParaBlockFactory(factory.django.DjangoModelFactory[ParaBlock]):
+    """A block of a para's week; pass `students=[...]` to name students."""
+
+    class Meta:
+        model = ParaBlock
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    district = factory.SelfAttribute("school.district")
+    para = factory.SubFactory(StaffFactory, district=factory.SelfAttribute("..district"))
+    weekday = 0
+    start_time = datetime.time(9, 0)
+    end_time = datetime.time(9, 45)
+    support_type = SupportType.SMALL_GROUP
+    room = "Room 12"
+
+    @factory.post_generation
+    def students(obj: ParaBlock, create: bool, extracted: list[Student] | None, **kwargs: object) -> None:  # noqa: N805
+        if create and extracted:
+            obj.students.set(extracted)
+
+
+class QualificationFactory(factory.django.DjangoModelFactory[Qualification]):
+    class Meta:
+        model = Qualification
+
+    district = factory.SubFactory(DistrictFactory)
+    name = factory.Sequence(lambda n: f"Qualification {n}")
+
+
+def holds(
+    staff: Staff, qualification: Qualification, expires_on: datetime.date | None = None
+) -> StaffQualification:
+    return StaffQualification.objects.create(
+        district=qualification.district, staff=staff, qualification=qualification, expires_on=expires_on
+    )
+
+
+def needs(student: Student, qualification: Qualification, applies_to: str = "") -> SupportNeed:
+    return SupportNeed.objects.create(
+        district=student.district, student=student, qualification=qualification, applies_to=applies_to
+    )
+
+
+def persona_block(personas: Personas) -> ParaBlock:
+    """The assigned para's Monday Period 2 block: 1:1 with the persona student, directed by the
+    general-education teacher in Room 12 (made once)."""
+    found = ParaBlock.objects.filter(para=personas.assigned_para, school=personas.school).first()
+    if found is not None:
+        return found
+    bell_schedule_for(personas.school)
+    return ParaBlockFactory.create(
+        school=personas.school,
+        para=personas.assigned_para,
+        period=period_of(personas.school, "Period 2"),
+        start_time=None,
+        end_time=None,
+        support_type=SupportType.ONE_TO_ONE,
+        teacher=personas.gen_ed_teacher,
+        students=[personas.student],
     )

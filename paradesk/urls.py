@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("paradesk.access.urls")),
     path("", include("paradesk.recording.urls")),
     path("", include("paradesk.schedules.urls")),
+    path("", include("paradesk.schedules.coverage_urls")),
     path("api/v1/", include("paradesk.api_urls")),
 ]

@@ -25,6 +25,7 @@ from paradesk.people.models import (
     StudentQuerySet,
 )
 from paradesk.plans.models import Plan
+from paradesk.recording.models import RECORD_MODELS, Record
 
 
 def as_uuid(value: object) -> uuid.UUID:
@@ -73,6 +74,19 @@ def access_plan_item[Item: models.Model](
     standings = standings_toward(staff, item.plan.student)  # type: ignore[attr-defined]
     require(standings, action)
     return item, standings
+
+
+def access_record(staff: Staff, record_id: object, action: Action) -> tuple[Record, frozenset[Standing]]:
+    """A recorded fact of any kind (session, observation, incident, log, note), by its device-made
+    id, and the person's standings toward its student."""
+    wanted = as_uuid(record_id)
+    for model in RECORD_MODELS.values():
+        found = model._default_manager.filter(id=wanted).select_related("student__school").first()
+        if found is not None:
+            standings = standings_toward(staff, found.student)
+            require(standings, action)
+            return found, standings
+    raise Http404
 
 
 @dataclass(frozen=True)
@@ -174,6 +188,7 @@ __all__ = [
     "access_assignment",
     "access_plan",
     "access_plan_item",
+    "access_record",
     "access_role",
     "access_staff",
     "access_student",

@@ -43,6 +43,10 @@ class Target(StrEnum):
     BELL_SCHEDULE = "bell_schedule"
     PARA_BLOCK = "para_block"
     ABSENCE = "absence"
+    DAY_TYPE = "day_type"
+    CALENDAR_DAY = "calendar_day"
+    CALENDAR_FEED = "calendar_feed"  # one's own calendar feed link, by id
+    CALENDAR_TOKEN = "calendar_token"  # a calendar feed's secret token (the public .ics URL)
 
 
 @dataclass(frozen=True)
@@ -104,4 +108,44 @@ ROUTES: dict[str, Route] = {
     "role_end": Route(Gate.STAFF_ADMIN, target=Target.ROLE, method="POST"),
     "assignment_create": Route(Gate.STAFF_ADMIN, target=Target.STAFF),
     "assignment_end": Route(Gate.STAFF_ADMIN, target=Target.ASSIGNMENT, method="POST"),
+    "measure_data": student(RECORD, Target.MEASURE),
+    "measure_data_csv": student(RECORD, Target.MEASURE),
+    "student_data": student(RECORD, Target.STUDENT),
+    "record_void": student(Action.VOID_DATA, Target.RECORD, "POST"),
+    "today": Route(Gate.SIGNED_IN),
+    "service_worker": Route(Gate.PUBLIC),
+    # Schedules (paradesk/schedules): a person's own pages list only what they may see; bell
+    # schedules, para blocks and qualifications are administrators' within their schools.
+    "my_schedule": Route(Gate.SIGNED_IN),
+    "room_schedule": Route(Gate.SIGNED_IN),
+    "service_minutes": Route(Gate.SIGNED_IN),
+    "calendar_feeds": Route(Gate.SIGNED_IN),
+    "calendar_feed_revoke": Route(Gate.SIGNED_IN, target=Target.CALENDAR_FEED, method="POST"),
+    "calendar_feed_ics": Route(Gate.PUBLIC, target=Target.CALENDAR_TOKEN),
+    "bell_schedules": Route(Gate.STAFF_ADMIN),
+    "bell_schedule_detail": Route(Gate.STAFF_ADMIN, target=Target.BELL_SCHEDULE),
+    "bell_schedule_edit": Route(Gate.STAFF_ADMIN, target=Target.BELL_SCHEDULE),
+    "day_type_create": Route(Gate.STAFF_ADMIN, target=Target.BELL_SCHEDULE),
+    "day_type_edit": Route(Gate.STAFF_ADMIN, target=Target.DAY_TYPE),
+    "calendar_days_set": Route(Gate.STAFF_ADMIN, target=Target.BELL_SCHEDULE),
+    "calendar_day_delete": Route(Gate.STAFF_ADMIN, target=Target.CALENDAR_DAY, method="POST"),
+    "para_schedule": Route(Gate.STAFF_ADMIN, target=Target.STAFF),
+    "para_block_create": Route(Gate.STAFF_ADMIN, target=Target.STAFF),
+    "para_block_edit": Route(Gate.STAFF_ADMIN, target=Target.PARA_BLOCK),
+    "para_block_delete": Route(Gate.STAFF_ADMIN, target=Target.PARA_BLOCK, method="POST"),
+    "qualifications": Route(Gate.STAFF_ADMIN),
+    "staff_qualifications": Route(Gate.STAFF_ADMIN, target=Target.STAFF),
+    "support_needs": student(RECORD, Target.STUDENT),
+    "support_needs_set": student(EDIT, Target.STUDENT),
+    # Absences and coverage, and the schedule builder (paradesk/schedules/coverage_urls.py):
+    # administrators within their schools; a draft or row named in a form is checked in the view.
+    "absence_list": Route(Gate.STAFF_ADMIN),
+    "absence_create": Route(Gate.STAFF_ADMIN),
+    "absence_coverage": Route(Gate.STAFF_ADMIN, target=Target.ABSENCE),
+    "coverage_set": Route(Gate.STAFF_ADMIN, target=Target.ABSENCE, method="POST"),
+    "coverage_accept": Route(Gate.STAFF_ADMIN, target=Target.ABSENCE, method="POST"),
+    "coverage_propose": Route(Gate.STAFF_ADMIN, target=Target.ABSENCE, method="POST"),
+    "absence_delete": Route(Gate.STAFF_ADMIN, target=Target.ABSENCE, method="POST"),
+    "schedule_builder": Route(Gate.STAFF_ADMIN),
+    "schedule_builder_accept": Route(Gate.STAFF_ADMIN, method="POST"),
 }

@@ -10,7 +10,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each person starts where their work is."""
     kinds = roles_of(request)
     if "para" in kinds:
-        return redirect("my_students")
+        return redirect("today")
     if kinds & {"sped_teacher", "provider"}:
         return redirect("caseload")
     if "gen_ed_teacher" in kinds:

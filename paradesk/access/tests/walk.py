@@ -35,7 +35,11 @@ from paradesk.plans.models import (
     Service,
     TargetBehavior,
 )
-from paradesk.testing import Personas
+from paradesk.recording.models import Observation, Session
+from paradesk.schedules.coverage_actions import create_absence
+from paradesk.schedules.coverage_models import Absence
+from paradesk.schedules.models import CalendarDay, CalendarFeed, DayType
+from paradesk.testing import Personas, bell_schedule_for, calendar_day, persona_block
 
 # What the test client answers (an HttpResponse with the request and templates attached).
 Response = Any
@@ -145,7 +149,97 @@ def target_id(personas: Personas, target: Target, plan: Plan, requester: Staff |
     if target == Target.TOKEN:
         owner = requester if requester is not None else personas.case_manager
         return own_token(owner).id
+    if target == Target.RECORD:
+        return persona_observation(personas).id
+    if target in SCHEDULE_TARGETS:
+        return schedule_target_id(personas, target, requester)
     raise AssertionError(f"no id for target {target}")
+
+
+SCHEDULE_TARGETS = {
+    Target.BELL_SCHEDULE,
+    Target.DAY_TYPE,
+    Target.CALENDAR_DAY,
+    Target.PARA_BLOCK,
+    Target.CALENDAR_FEED,
+    Target.ABSENCE,
+}
+
+
+def schedule_target_id(personas: Personas, target: Target, requester: Staff | None) -> uuid.UUID:
+    """Schedule rows of the persona school and the assigned para, made when missing."""
+    schedule = bell_schedule_for(personas.school)
+    if target == Target.BELL_SCHEDULE:
+        return schedule.id
+    if target == Target.DAY_TYPE:
+        return (
+            DayType.objects.filter(bell_schedule=schedule).order_by("order").values_list("id", flat=True)[0]
+        )
+    if target == Target.CALENDAR_DAY:
+        entry = CalendarDay.objects.filter(bell_schedule=schedule).first()
+        return (entry or calendar_day(personas.school, datetime.date(2026, 11, 26), closed="holiday")).id
+    if target == Target.PARA_BLOCK:
+        return persona_block(personas).id
+    if target == Target.ABSENCE:
+        return persona_absence(personas).id
+    owner = requester if requester is not None else personas.assigned_para
+    feed = CalendarFeed.objects.filter(staff=owner, revoked_at__isnull=True).first()
+    return (feed or CalendarFeed.issue(owner)[0]).id
+
+
+def persona_absence(personas: Personas) -> Absence:
+    """The assigned para absent on a Monday at the persona school, with its proposed coverage."""
+    found = Absence.objects.filter(para=personas.assigned_para, school=personas.school).first()
+    if found is not None:
+        return found
+    persona_block(personas)
+    absence = Absence(
+        school=personas.school, para=personas.assigned_para, date=datetime.date(2026, 11, 16), reason="sick"
+    )
+    return create_absence(actor=personas.school_admin, absence=absence)
+
+
+# Raw calendar-feed tokens issued here, by staff id (only their hash is stored).
+_feed_tokens: dict[uuid.UUID, str] = {}
+
+
+def calendar_token(personas: Personas) -> str:
+    """The secret token of a live calendar feed of the assigned para."""
+    para = personas.assigned_para
+    raw = _feed_tokens.get(para.id)
+    if raw is None or CalendarFeed.find(raw) is None:
+        raw = CalendarFeed.issue(para)[1]
+        _feed_tokens[para.id] = raw
+    return raw
+
+
+def persona_observation(personas: Personas) -> Observation:
+    """An observation of the persona student's measure recorded by the assigned para (made here
+    when none exists yet, in a session of its own)."""
+    found = Observation.objects.filter(measure=personas.measure, recorded_by=personas.assigned_para).first()
+    if found is not None:
+        return found
+    at = datetime.datetime(2026, 10, 1, 14, 0, tzinfo=datetime.UTC)
+    recorded = {
+        "district": personas.district,
+        "student": personas.student,
+        "recorded_by": personas.assigned_para,
+        "device": "matrix-test",
+        "recorded_at": at,
+        "received_at": at,
+        "started_at": at,
+        "ended_at": at + datetime.timedelta(minutes=10),
+    }
+    session = Session.objects.create(id=uuid.uuid4(), **recorded)
+    return Observation.objects.create(
+        id=uuid.uuid4(),
+        session=session,
+        plan=personas.plan,
+        measure=personas.measure,
+        facts={"trials": [{"response": "correct", "prompt": "independent"}]},
+        value=100.0,
+        **recorded,
+    )
 
 
 def page_url(page: Page, route: Route, personas: Personas, plan: Plan, requester: Staff | None) -> str:
@@ -153,6 +247,8 @@ def page_url(page: Page, route: Route, personas: Personas, plan: Plan, requester
         assert not page.kwargs, f"{page.name} takes {page.kwargs} but its route names no target"
         return reverse(page.name)
     assert len(page.kwargs) == 1, f"{page.name} should take exactly one id, takes {page.kwargs}"
+    if route.target == Target.CALENDAR_TOKEN:
+        return reverse(page.name, kwargs={page.kwargs[0]: calendar_token(personas)})
     return reverse(page.name, kwargs={page.kwargs[0]: target_id(personas, route.target, plan, requester)})
 
 
@@ -332,6 +428,11 @@ ID_NAMES: dict[str, Target] = {
     "role": Target.ROLE,
     "assignment": Target.ASSIGNMENT,
     "token": Target.TOKEN,
+    "record": Target.RECORD,
+    "bell_schedule": Target.BELL_SCHEDULE,
+    "block": Target.PARA_BLOCK,
+    "para_block": Target.PARA_BLOCK,
+    "day_type": Target.DAY_TYPE,
 }
 
 

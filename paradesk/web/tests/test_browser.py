@@ -113,6 +113,9 @@ def test_para_on_a_phone_sees_snapshot_goal_and_directions_and_nothing_to_edit(
     page, problems = context_factory(live_server.url, PHONE)
     sign_in(page, personas.assigned_para)
 
+    # A para lands on Today; the snapshot cards are one tap away.
+    expect(page).to_have_url(re.compile(r"/today/$"))
+    page.goto(f"{live_server.url}/my-students/")
     expect(page).to_have_url(re.compile(r"/my-students/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My students")
     card = page.locator(".student-card").filter(has_text="Quillfeather")

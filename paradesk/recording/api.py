@@ -1,0 +1,73 @@
+"""The sync operation of the JSON API: a device sends what it recorded, each record is answered.
+
+Registered on the shared API (paradesk.api) when paradesk/api_urls.py imports this module. The
+envelope is checked by the request parser (422 when it is wrong); the records inside are checked one
+by one by paradesk.recording.sync, so one malformed record is rejected with its errors while the
+others are stored. The OpenAPI document still shows every record kind: each item of `records` is
+documented as the union of the kinds, discriminated by `kind`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from pydantic import AwareDatetime, BaseModel, Field, PlainValidator
+
+from paradesk.access.routes import Gate, Route
+from paradesk.api import Payload, Text, caller, operation
+from paradesk.recording.sync import RECORD_LIMIT, AnyRecordIn, ingest_batch
+
+
+def as_sent(value: Any) -> Any:
+    # Each record is checked by the ingest, on its own, so that one bad record loses no other.
+    return value
+
+
+SentRecord = Annotated[Any, PlainValidator(as_sent, json_schema_input_type=AnyRecordIn)]
+
+
+class SyncIn(Payload):
+    device: Text = Field(max_length=64, description="The recording device's id, made by the device.")
+    sent_at: AwareDatetime = Field(description="When the batch was sent, by the device's clock.")
+    records: list[SentRecord] = Field(max_length=RECORD_LIMIT, description="In the order recorded.")
+
+
+class RecordResultOut(BaseModel):
+    id: uuid.UUID | None = Field(description="The record's id; null when it could not be read.")
+    kind: str
+    status: Literal["accepted", "duplicate", "rejected"]
+    reason: str = Field(description="Why it was rejected, in the caller's language; empty otherwise.")
+    errors: dict[str, list[str]]
+
+
+class SyncOut(BaseModel):
+    received_at: datetime.datetime
+    clock_skew_seconds: int = Field(description="Device clock minus server clock, in seconds.")
+    clock_skew_flagged: bool = Field(description="The device clock is more than 5 minutes off.")
+    results: list[RecordResultOut] = Field(description="One per record, in the order sent.")
+
+
+@operation(
+    "POST",
+    "/sync",
+    "sync_records",
+    Route(Gate.SIGNED_IN, method="POST"),
+    SyncOut,
+    tag="recording",
+    summary="Send recorded data",
+)
+def sync_records(request: HttpRequest, payload: SyncIn) -> dict[str, Any]:
+    """Store each new record once; answer each, in the order sent, as accepted, duplicate (already
+    stored, nothing changes) or rejected (with the reason and the fields at fault). Records are
+    checked like the pages check them: the caller records only for students they work with, under
+    plan versions in force when the record was made."""
+    result = ingest_batch(
+        actor=caller(request), device=payload.device, sent_at=payload.sent_at, records=payload.records
+    )
+    return result.as_dict()
+
+
+__all__ = ["SyncIn", "SyncOut", "sync_records"]

@@ -1,0 +1,257 @@
+"""A para records data on a phone, online and then with the Wi-Fi gone, in real headless Chromium.
+
+Online, a trials session reaches the server. Offline, she records with three methods (trials, count,
+duration), reloads the page (served by the service worker) and still sees every record waiting;
+signing out warns her how many are waiting; back online, the server holds each record exactly once.
+Pages must fit a 360 px screen and raise no console errors or content-security violations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, expect
+
+from paradesk.people.models import Staff
+from paradesk.plans.models import Measure, Method
+from paradesk.recording.models import Observation, Session
+from paradesk.testing import Personas
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE: dict[str, Any] = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+# Chromium's own words for a request made while offline: expected while the test is offline.
+OFFLINE_NOISE = ("ERR_INTERNET_DISCONNECTED", "Failed to fetch")
+OUTBOX_IDS = """async () => {
+  const rows = await Paradesk.store.db.outbox.toArray();
+  return rows.map((r) => [r.id, r.kind, r.state]);
+}"""
+PAGE_CACHED = """async () => {
+  await navigator.serviceWorker.ready;
+  const cache = await caches.open("paradesk-pages");
+  return Boolean(navigator.serviceWorker.controller) && Boolean(await cache.match("/today/"));
+}"""
+
+
+@dataclass
+class Problems:
+    console: list[str] = field(default_factory=list)
+    offline: bool = False
+
+    def watch(self, page: Page) -> None:
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.console.append(f"page error: {error}"))
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.location.get("url", "").endswith("/favicon.ico"):
+            return
+        if self.offline and any(noise in message.text for noise in OFFLINE_NOISE):
+            return
+        if message.type in {"error", "warning"} or "Content Security Policy" in message.text:
+            self.console.append(f"{message.type}: {message.text} ({message.location.get('url', '')})")
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server: Any) -> Iterator[tuple[BrowserContext, Page, Problems]]:
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    problems = Problems()
+    problems.watch(page)
+    yield context, page, problems
+    context.close()
+
+
+def sign_in(page: Page, staff: Staff) -> None:
+    page.goto("/")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/today/$"))
+
+
+def assert_clean(page: Page, problems: Problems) -> None:
+    violations = page.evaluate("window.__cspViolations || []")
+    assert not violations, f"content security policy violations on {page.url}: {violations}"
+    assert not problems.console, f"console errors: {problems.console}"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{page.url} scrolls sideways: {width} px wide at 360 px"
+
+
+def open_sheet(page: Page, measure_name: str) -> None:
+    page.locator(".measure-button").filter(has_text=measure_name).click()
+    expect(page.locator(".sheet .sheet-measure")).to_have_text(measure_name)
+
+
+def finish(page: Page) -> None:
+    page.locator(".sheet").get_by_role("button", name="Done").click()
+    expect(page.locator(".sheet")).to_have_count(0)
+
+
+def record_trials(page: Page, measure_name: str, responses: list[str]) -> None:
+    open_sheet(page, measure_name)
+    sheet = page.locator(".sheet")
+    for response in responses:
+        sheet.get_by_role("button", name=response, exact=True).first.click()
+    expect(sheet.locator(".tally-count")).to_have_text(f"{len(responses)} / 10")
+    finish(page)
+
+
+def duration_measure(personas: Personas) -> Measure:
+    behavior = personas.plan.target_behaviors.get()
+    return Measure.objects.create(
+        district=personas.district,
+        plan=personas.plan,
+        target_behavior=behavior,
+        name="Time out of seat",
+        method=Method.DURATION,
+        direction="decrease",
+    )
+
+
+def test_para_records_online_then_offline_and_every_record_reaches_the_server_once(
+    phone: tuple[BrowserContext, Page, Problems], personas: Personas
+) -> None:
+    context, page, problems = phone
+    duration = duration_measure(personas)
+    sign_in(page, personas.assigned_para)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
+    expect(page.locator(".today-student")).to_contain_text("Quillfeather")
+    assert_clean(page, problems)
+
+    # Online: a trials session reaches the server.
+    record_trials(page, personas.measure.name, ["Correct", "Correct", "Incorrect", "No response"])
+    expect(page.locator(".sync-status")).to_contain_text("All saved", timeout=10_000)
+    observation = Observation.objects.get(measure=personas.measure)
+    assert [t["response"] for t in observation.facts["trials"]] == [
+        "correct",
+        "correct",
+        "incorrect",
+        "no_response",
+    ]
+    assert observation.recorded_by == personas.assigned_para
+    page.wait_for_function(PAGE_CACHED, polling=200, timeout=10_000)
+
+    # Offline: three methods.
+    problems.offline = True
+    context.set_offline(True)
+    record_trials(page, personas.measure.name, ["Correct", "Incorrect"])
+    open_sheet(page, "Elopement count")
+    for _ in range(3):
+        page.locator(".sheet").get_by_role("button", name="+1").click()
+    expect(page.locator(".sheet .tally-count")).to_have_text("3")
+    finish(page)
+    open_sheet(page, duration.name)
+    page.locator(".sheet").get_by_role("button", name="Start").click()
+    page.wait_for_timeout(1100)
+    page.locator(".sheet").get_by_role("button", name="Stop").click()
+    expect(page.locator(".sheet .tally-count")).to_have_text("1")
+    finish(page)
+    expect(page.locator(".sync-status")).to_contain_text("6")
+
+    # A reload with no network comes from the service worker, and IndexedDB still has everything.
+    page.reload()
+    expect(page.locator(".today-student")).to_contain_text("Quillfeather")
+    expect(page.locator(".sync-status")).to_contain_text("6")
+    rows = page.locator(".today-records .record-row")
+    expect(rows).to_have_count(4)
+    expect(rows.filter(has_text="Waiting")).to_have_count(3)
+    page.screenshot(path="/tmp/today_offline.png", full_page=True)
+
+    # Signing out with records waiting warns, naming the number; dismissing keeps her signed in.
+    warnings: list[str] = []
+
+    def dismiss(dialog: Dialog) -> None:
+        warnings.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    with page.expect_event("dialog"):
+        page.get_by_role("button", name="Sign out").click()
+    assert re.search(r"\b6\b", warnings[0]), warnings
+    expect(page.locator(".sync-status")).to_contain_text("6")
+    expect(page).to_have_url(re.compile(r"/today/$"))
+
+    # Back online: every record reaches the server once.
+    context.set_offline(False)
+    expect(page.locator(".sync-status")).to_contain_text("All saved", timeout=30_000)
+    problems.offline = False
+    outbox = page.evaluate(OUTBOX_IDS)
+    assert {state for _id, _kind, state in outbox} == {"synced"}, outbox
+    sessions = {row_id for row_id, kind, _state in outbox if kind == "session"}
+    observations = {row_id for row_id, kind, _state in outbox if kind == "observation"}
+    assert {str(pk) for pk in Session.objects.values_list("id", flat=True)} == sessions
+    assert {str(pk) for pk in Observation.objects.values_list("id", flat=True)} == observations
+    assert len(observations) == 4
+    count = Observation.objects.get(measure__name="Elopement count")
+    assert len(count.facts["events"]) == 3
+    episodes = Observation.objects.get(measure=duration).facts["episodes"]
+    assert len(episodes) == 1 and episodes[0][1] - episodes[0][0] >= 1
+    assert_clean(page, problems)
+
+
+def test_sheets_fit_a_phone_and_keep_a_draft_across_a_reload(
+    phone: tuple[BrowserContext, Page, Problems], personas: Personas
+) -> None:
+    _context, page, problems = phone
+    sign_in(page, personas.assigned_para)
+    open_sheet(page, personas.measure.name)
+    sheet = page.locator(".sheet")
+    sheet.get_by_role("button", name="Verbal", exact=True).first.click()
+    sheet.get_by_role("button", name="Correct", exact=True).click()
+    expect(sheet.locator(".last-text")).to_contain_text("Verbal")
+    sheet.get_by_role("button", name="Incorrect", exact=True).click()
+    sheet.get_by_role("button", name="Undo").click()
+    expect(sheet.locator(".tally-count")).to_have_text("1 / 10")
+    assert_clean(page, problems)
+    page.screenshot(path="/tmp/trials_sheet.png", full_page=True)
+
+    page.reload()
+    drafts = page.locator(".today-drafts")
+    expect(drafts).to_be_visible()
+    drafts.get_by_role("button", name="Resume").click()
+    expect(page.locator(".sheet .tally-count")).to_have_text("1 / 10")
+    assert_clean(page, problems)
+
+
+def test_para_corrects_her_own_record_with_a_reason(
+    phone: tuple[BrowserContext, Page, Problems], personas: Personas
+) -> None:
+    _context, page, problems = phone
+    sign_in(page, personas.assigned_para)
+    record_trials(page, personas.measure.name, ["Correct", "Incorrect"])
+    expect(page.locator(".sync-status")).to_contain_text("All saved", timeout=10_000)
+    original = Observation.objects.get(measure=personas.measure)
+
+    row = page.locator(".today-records .record-row").filter(has_text=personas.measure.name)
+    row.get_by_role("button", name="Correct").click()
+    page.get_by_label("Why does it need correcting?").fill("Second trial was scored on the wrong card")
+    page.get_by_role("button", name="Correct it").click()
+    sheet = page.locator(".sheet")
+    expect(sheet.locator(".sheet-correcting")).to_contain_text("wrong card")
+    expect(sheet.locator(".tally-count")).to_have_text("2 / 10")
+    sheet.get_by_role("button", name="Undo").click()
+    sheet.get_by_role("button", name="Correct", exact=True).click()
+    expect(sheet.locator(".tally-count")).to_have_text("2 / 10")
+    finish(page)
+    expect(page.locator(".sync-status")).to_contain_text("All saved", timeout=10_000)
+
+    correction = Observation.objects.get(corrects=original)
+    assert correction.correction_reason == "Second trial was scored on the wrong card"
+    assert [t["response"] for t in correction.facts["trials"]] == ["correct", "correct"]
+    assert correction.session_id == original.session_id
+    original.refresh_from_db()
+    assert original.superseded_at is not None
+    expect(page.locator(".today-records")).to_contain_text("(corrected)")
+    assert_clean(page, problems)
