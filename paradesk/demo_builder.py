@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime
 import operator
 import random
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -435,7 +436,45 @@ def value_getter(field: models.Field[Any, Any]) -> Callable[[models.Model], Any]
         return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
     if field.get_internal_type() in PASS_THROUGH:
         return operator.attrgetter(attname)
+    target = cast("models.Field[Any, Any]", getattr(field, "target_field", field))
+    if target.get_internal_type() == "UUIDField":
+        return uuid_getter(attname, target)
+    if field.get_internal_type() == "DateTimeField":
+        return datetime_getter(attname, field)
     return lambda obj: field.get_db_prep_save(getattr(obj, attname), connection)
+
+
+# Measured on the sync API's ingest: the generic get_db_prep_save was a quarter of a batch's time,
+# almost all of it on ids and times, which every row has several of.
+
+
+def uuid_getter(attname: str, target: models.Field[Any, Any]) -> Callable[[models.Model], Any]:
+    """The database's form of a UUID (PostgreSQL takes it as it is, SQLite as 32 hex digits)."""
+    native = connection.features.has_native_uuid_field
+
+    def value(obj: models.Model) -> Any:
+        found = getattr(obj, attname)
+        if found is None:
+            return None
+        if not isinstance(found, uuid.UUID):
+            found = target.to_python(found)
+        return found if native else found.hex
+
+    return value
+
+
+def datetime_getter(attname: str, field: models.Field[Any, Any]) -> Callable[[models.Model], Any]:
+    """An aware time goes straight to the backend's adapter; anything else takes Django's full path
+    (which makes a naive time aware, with its warning)."""
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def value(obj: models.Model) -> Any:
+        found = getattr(obj, attname)
+        if isinstance(found, datetime.datetime) and timezone.is_aware(found):
+            return adapt(found)
+        return field.get_db_prep_save(found, connection)
+
+    return value
 
 
 def pk_of(obj: models.Model | None) -> Any:

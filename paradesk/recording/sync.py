@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from types import SimpleNamespace
 from typing import Annotated, Any, Literal
 
 from django.db import IntegrityError, connection, models, transaction
@@ -33,7 +34,7 @@ from paradesk.access import audit
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.access.policy import TEAM_ROLE_STANDING, Action, allowed, visible_students
 from paradesk.api import Text, storable
-from paradesk.demo_builder import insert_rows
+from paradesk.demo_builder import insert_rows, value_getter
 from paradesk.people.models import Assignment, Staff, Student, TeamRole
 from paradesk.plans.models import (
     AbcCategory,
@@ -833,10 +834,8 @@ def insert_audit(entries: list[dict[str, Any]]) -> None:
         ", ".join(quote(str(fld.column)) for fld in AUDIT_FIELDS),
         ", ".join(["%s"] * len(AUDIT_FIELDS)),
     )
-    rows = [
-        tuple(fld.get_db_prep_save(entry[fld.attname], connection) for fld in AUDIT_FIELDS)
-        for entry in entries
-    ]
+    getters = [value_getter(fld) for fld in AUDIT_FIELDS]
+    rows = [tuple(get(SimpleNamespace(**entry)) for get in getters) for entry in entries]  # type: ignore[arg-type]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 

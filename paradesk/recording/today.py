@@ -123,14 +123,8 @@ class MeasureToday:
     recorded_today: int
     sessions_this_week: int
     data: Row
-
-    @property
-    def sheet_kind(self) -> str:
-        return SHEET_OF_METHOD.get(self.method, self.method)
-
-    @property
-    def method_label(self) -> str:
-        return str(METHOD_LABELS.get(self.method, self.method))
+    sheet_kind: str
+    method_label: str
 
 
 @dataclass
@@ -322,6 +316,8 @@ def measure_today(
         recorded_today=recorded_today,
         sessions_this_week=sessions,
         data=data,
+        sheet_kind=SHEET_OF_METHOD.get(row["method"]) or row["method"],
+        method_label=data["method_label"],
     )
 
 

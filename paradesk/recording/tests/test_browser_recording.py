@@ -8,6 +8,7 @@ Pages must fit a 360 px screen and raise no console errors or content-security v
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,12 +16,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, expect
 
 from paradesk.people.models import Staff
 from paradesk.plans.models import Measure, Method
 from paradesk.recording.models import Observation, Session
-from paradesk.testing import Personas
+from paradesk.schedules.models import SupportType
+from paradesk.testing import ParaBlockFactory, Personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -255,3 +258,52 @@ def test_para_corrects_her_own_record_with_a_reason(
     assert original.superseded_at is not None
     expect(page.locator(".today-records")).to_contain_text("(corrected)")
     assert_clean(page, problems)
+
+
+# Monday 16 November 2026, 09:10 in Chicago (the persona school's zone).
+MONDAY = datetime.datetime(2026, 11, 16, 15, 10, tzinfo=datetime.UTC)
+
+
+def test_today_follows_the_blocks_and_highlights_the_current_one_by_the_device_clock(
+    phone: tuple[BrowserContext, Page, Problems], personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _context, page, problems = phone
+    monkeypatch.setattr(timezone, "now", lambda: MONDAY)
+    for start, support in (
+        (datetime.time(9, 0), SupportType.ONE_TO_ONE),
+        (datetime.time(13, 0), SupportType.SMALL_GROUP),
+    ):
+        ParaBlockFactory.create(
+            school=personas.school,
+            para=personas.assigned_para,
+            weekday=0,
+            start_time=start,
+            end_time=start.replace(minute=45),
+            support_type=support,
+            students=[personas.student],
+        )
+    page.clock.install(time=MONDAY)
+    sign_in(page, personas.assigned_para)
+    blocks = page.locator(".today-block")
+    expect(blocks).to_have_count(2)
+    expect(blocks.nth(0)).to_have_class(re.compile(r"\bis-now\b"))
+    expect(blocks.nth(0).locator(".now-badge")).to_be_visible()
+    expect(blocks.nth(1)).not_to_have_class(re.compile(r"\bis-now\b"))
+    assert_clean(page, problems)
+
+    # Four hours later by the device's clock alone: the 13:00 block is the current one.
+    page.clock.run_for("04:00:00")
+    expect(blocks.nth(1)).to_have_class(re.compile(r"\bis-now\b"))
+    expect(blocks.nth(0).locator(".now-badge")).to_be_hidden()
+
+    # Scrolled back into view (as focus and in-page links do), the sheet's heading is not under the
+    # sticky sync-status bar.
+    blocks.nth(1).locator(".measure-button").filter(has_text=personas.measure.name).click()
+    heading = page.locator(".sheet .sheet-measure")
+    expect(heading).to_have_text(personas.measure.name)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    heading.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+    assert page.evaluate("window.scrollY") > 0
+    bar = page.locator(".sync-status").bounding_box()
+    box = heading.bounding_box()
+    assert bar is not None and box is not None and box["y"] >= bar["y"] + bar["height"]
