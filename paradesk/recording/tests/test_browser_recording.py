@@ -307,3 +307,53 @@ def test_today_follows_the_blocks_and_highlights_the_current_one_by_the_device_c
     bar = page.locator(".sync-status").bounding_box()
     box = heading.bounding_box()
     assert bar is not None and box is not None and box["y"] >= bar["y"] + bar["height"]
+
+
+QUEUE_A_SCHOOL_DAY = """
+async ([studentId, measureId, sessions]) => {
+  const store = window.Paradesk.store;
+  const now = Date.now();
+  const records = [];
+  for (let i = 0; i < sessions; i++) {
+    // One short count session every 75 s, ending before now: six and a quarter hours of them.
+    const start = new Date(now - (sessions - i) * 75000);
+    const end = new Date(start.getTime() + 60000);
+    const sessionId = store.uuid();
+    const common = {recorded_at: end.toISOString(), student_id: studentId};
+    records.push({kind: "session", id: sessionId, started_at: start.toISOString(),
+                  ended_at: end.toISOString(), setting: "Classroom", ...common});
+    records.push({kind: "observation", id: store.uuid(), session_id: sessionId, measure_id: measureId,
+                  started_at: start.toISOString(), ended_at: end.toISOString(),
+                  facts: {events: [5.5, 20.0 + (i % 30)]}, ...common});
+  }
+  await store.queue(records);
+  return (await store.status()).waiting;
+}
+"""
+
+
+def test_a_full_school_day_recorded_offline_syncs_intact(
+    phone: tuple[BrowserContext, Page, Problems], personas: Personas
+) -> None:
+    context, page, problems = phone
+    count_measure = Measure.objects.get(plan=personas.plan, name="Elopement count")
+    sign_in(page, personas.assigned_para)
+    page.wait_for_function(PAGE_CACHED, polling=200, timeout=10_000)
+
+    problems.offline = True
+    context.set_offline(True)
+    day = [str(personas.student.id), str(count_measure.id), 300]
+    waiting = page.evaluate(QUEUE_A_SCHOOL_DAY, day)
+    assert waiting == 600  # 300 sessions and their 300 observations, more than one batch of 500
+    page.reload()
+    expect(page.locator(".sync-status")).to_contain_text("600")
+
+    context.set_offline(False)
+    expect(page.locator(".sync-status")).to_contain_text("All saved", timeout=60_000)
+    problems.offline = False
+    outbox = page.evaluate(OUTBOX_IDS)
+    assert len(outbox) == 600 and {state for _id, _kind, state in outbox} == {"synced"}
+    stored = set(Observation.objects.filter(measure=count_measure).values_list("id", flat=True))
+    assert {str(pk) for pk in stored} == {row_id for row_id, kind, _s in outbox if kind == "observation"}
+    assert Session.objects.filter(recorded_by=personas.assigned_para).count() == 300
+    assert {len(facts["events"]) for facts in Observation.objects.values_list("facts", flat=True)} == {2}
