@@ -10,32 +10,19 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, expect
+from playwright.sync_api import BrowserContext, Dialog, Page, expect
 
-from paradesk.people.models import Staff
 from paradesk.plans.models import Measure, Method
 from paradesk.recording.models import Observation, Session
+from paradesk.recording.tests.browser_kit import Problems, assert_clean, sign_in
 from paradesk.schedules.models import SupportType
 from paradesk.testing import ParaBlockFactory, Personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE: dict[str, Any] = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
-});
-"""
-# Chromium's own words for a request made while offline: expected while the test is offline.
-OFFLINE_NOISE = ("ERR_INTERNET_DISCONNECTED", "Failed to fetch")
 OUTBOX_IDS = """async () => {
   const rows = await Paradesk.store.db.outbox.toArray();
   return rows.map((r) => [r.id, r.kind, r.state]);
@@ -45,51 +32,6 @@ PAGE_CACHED = """async () => {
   const cache = await caches.open("paradesk-pages");
   return Boolean(navigator.serviceWorker.controller) && Boolean(await cache.match("/today/"));
 }"""
-
-
-@dataclass
-class Problems:
-    console: list[str] = field(default_factory=list)
-    offline: bool = False
-
-    def watch(self, page: Page) -> None:
-        page.on("console", self.on_console)
-        page.on("pageerror", lambda error: self.console.append(f"page error: {error}"))
-
-    def on_console(self, message: ConsoleMessage) -> None:
-        if message.location.get("url", "").endswith("/favicon.ico"):
-            return
-        if self.offline and any(noise in message.text for noise in OFFLINE_NOISE):
-            return
-        if message.type in {"error", "warning"} or "Content Security Policy" in message.text:
-            self.console.append(f"{message.type}: {message.text} ({message.location.get('url', '')})")
-
-
-@pytest.fixture
-def phone(browser: Browser, live_server: Any) -> Iterator[tuple[BrowserContext, Page, Problems]]:
-    context = browser.new_context(base_url=live_server.url, **PHONE)
-    context.add_init_script(WATCH_CSP)
-    page = context.new_page()
-    problems = Problems()
-    problems.watch(page)
-    yield context, page, problems
-    context.close()
-
-
-def sign_in(page: Page, staff: Staff) -> None:
-    page.goto("/")
-    page.get_by_label("Email").fill(staff.email)
-    page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/today/$"))
-
-
-def assert_clean(page: Page, problems: Problems) -> None:
-    violations = page.evaluate("window.__cspViolations || []")
-    assert not violations, f"content security policy violations on {page.url}: {violations}"
-    assert not problems.console, f"console errors: {problems.console}"
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"{page.url} scrolls sideways: {width} px wide at 360 px"
 
 
 def open_sheet(page: Page, measure_name: str) -> None:
