@@ -392,7 +392,8 @@ def covered_run(row: CoverageAssignment) -> DayBlock:
 def apply_coverage(staff: Staff, day: datetime.date, own: list[DayBlock]) -> list[DayBlock]:
     """The hook of `today.day_blocks`: the para's own blocks minus those during their absences,
     plus the blocks they cover."""
-    away = list(Absence.objects.filter(para=staff, date=day))
+    # A para with no blocks of their own (no schedule yet) may still cover: only covered blocks to read.
+    away = list(Absence.objects.filter(para=staff, date=day)) if own else []
     kept = [r for r in own if not any(a.covers(local_time(r.start), local_time(r.end)) for a in away)]
     return [*kept, *covered_blocks(staff, day)]
 
