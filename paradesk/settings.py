@@ -80,13 +80,18 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "paradesk.people",
     "paradesk.access",
     "paradesk.plans",
     "paradesk.recording",
     "paradesk.schedules",
+    "paradesk.progress",
     "paradesk.web",
 ]
+
+# Long work (report batches) runs as tasks; a worker (`paradesk db_worker`) takes them from the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -49,6 +49,8 @@ class Action(StrEnum):
     EXPORT_RECORD = "student.export"
     RECORD_DATA = "data.record"  # record sessions, incidents, logs and notes; correct one's own
     VOID_DATA = "data.void"  # void anyone's record, with a reason
+    # confirm mastery, add phase changes, adjust aimlines, pair agreement sessions, write progress reports
+    DECIDE_PROGRESS = "progress.decide"
 
 
 LICENSED_TEAM = frozenset({Standing.CASE_MANAGER, Standing.PROVIDER})
@@ -69,6 +71,8 @@ POLICY: dict[Action, frozenset[Standing]] = {
     Action.RECORD_DATA: LICENSED_TEAM | {Standing.PARA},
     # Scope of practice: a para corrects only their own records; a licensed teacher voids any.
     Action.VOID_DATA: LICENSED_TEAM,
+    # Scope of practice: instructional decisions and progress reports belong to licensed staff.
+    Action.DECIDE_PROGRESS: LICENSED_TEAM,
 }
 
 TEAM_ROLE_STANDING = {

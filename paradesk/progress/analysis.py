@@ -1,0 +1,850 @@
+"""Progress analysis (DOMAIN.md sections 1-5): baseline, aimline, trend, decision rules, mastery, the
+independence trend, phases, agreement, fidelity, celeration and service-minute compliance.
+
+Pure Python and numpy: plain data in, plain data out, no Django import, so it can be tested by hand
+and run over a whole district at once (``analyze_arrays``).
+
+Days are numbers: ``datetime.date.toordinal()`` (so a week is 7), as floats. Several sessions may
+share a day. Values are session values (``session_values``). Nothing here raises on odd data: empty,
+single-point, constant, unsorted or duplicate-day series give results that say there is too little
+data instead of guessing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import math
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+# Session values for every method are computed where the facts are checked; re-exported here.
+from paradesk.recording.methods import MeasureSpec as MeasureSpec
+from paradesk.recording.methods import SessionValue as SessionValue
+from paradesk.recording.methods import session_value as session_value
+
+# DOMAIN.md section 3.
+BASELINE_MIN_POINTS = 3
+BASELINE_MAX_POINTS = 5
+FOUR_POINT_RULE_POINTS = 4
+# Trend is shown from this many points, and trusted from TREND_RELIABLE_POINTS.
+TREND_MIN_POINTS = 3
+TREND_RELIABLE_POINTS = 8
+# Support fading is judged on this many sessions at least.
+FADING_MIN_POINTS = 5
+# Agreement (DOMAIN.md section 4): the usual standard.
+AGREEMENT_STANDARD = 80.0
+AGREEMENT_SHARE_STANDARD = 20.0
+# Slopes closer than this (per day) are equal: a flat trend beside a flat aimline is "continue".
+SLOPE_TOLERANCE = 1e-9
+VALUE_TOLERANCE = 1e-9
+
+
+class Direction(enum.StrEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+    @property
+    def sign(self) -> int:
+        return 1 if self is Direction.INCREASE else -1
+
+
+class Verdict(enum.StrEnum):
+    """What a decision rule says (DOMAIN.md section 3)."""
+
+    RAISE_GOAL = "raise_goal"
+    CHANGE_INSTRUCTION = "change_instruction"
+    CONTINUE = "continue"
+    TOO_FEW = "too_few"  # not enough points: the rule says nothing
+    NO_AIMLINE = "no_aimline"  # no target or baseline to draw an aimline from
+
+
+class PhaseKind(enum.StrEnum):
+    BASELINE = "baseline"
+    INTERVENTION = "intervention"
+    MAINTENANCE = "maintenance"  # maintenance probes: graphed, kept out of acquisition summaries
+
+
+def day_number(day: datetime.date | float | int) -> float:
+    if isinstance(day, datetime.date):
+        return float(day.toordinal())
+    return float(day)
+
+
+def day_date(day: float) -> datetime.date:
+    return datetime.date.fromordinal(math.floor(day))
+
+
+# ---- series ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    """One session value. ``staff`` and ``setting`` are opaque labels (ids), used only to count
+    distinct ones for mastery; ``trials`` is the number of trials or opportunities when the method
+    has them; ``max_prompt_rank`` is the most intrusive prompt used (0 = independent)."""
+
+    day: float
+    value: float
+    trials: int | None = None
+    staff: str = ""
+    setting: str = ""
+    max_prompt_rank: int | None = None
+    percent_independent: float | None = None
+    mean_prompt_rank: float | None = None
+
+
+def finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def clean(points: Iterable[Point]) -> list[Point]:
+    """Points with a finite day and value, in day order (stable: same-day sessions keep their
+    order)."""
+    kept = [point for point in points if finite(point.day) and finite(point.value)]
+    return sorted(kept, key=lambda point: point.day)
+
+
+@dataclass(frozen=True)
+class Line:
+    """y = anchor_value + slope * (x - anchor_day); slope per day."""
+
+    anchor_day: float
+    anchor_value: float
+    slope: float
+
+    def at(self, day: float) -> float:
+        return self.anchor_value + self.slope * (day - self.anchor_day)
+
+    @property
+    def per_week(self) -> float:
+        return self.slope * 7
+
+
+# ---- baseline and aimline ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Baseline:
+    value: float
+    day: float  # the day of the last point used: the aimline starts here
+    points: int
+
+
+def baseline(points: Sequence[Point], most: int = BASELINE_MAX_POINTS) -> Baseline | None:
+    """The median of the first 3-5 points (up to ``most``); None with fewer than 3."""
+    ordered = clean(points)
+    most = max(BASELINE_MIN_POINTS, min(BASELINE_MAX_POINTS, most))
+    used = ordered[:most]
+    if len(used) < BASELINE_MIN_POINTS:
+        return None
+    return Baseline(statistics.median(point.value for point in used), used[-1].day, len(used))
+
+
+def aimline(start_day: float, start_value: float, target_day: float, target_value: float) -> Line | None:
+    """The goal line from the baseline (or an adjusted start) to the target; None when the target
+    date is not after the start or a value is missing."""
+    if not all(finite(number) for number in (start_day, start_value, target_day, target_value)):
+        return None
+    if target_day <= start_day:
+        return None
+    return Line(start_day, start_value, (target_value - start_value) / (target_day - start_day))
+
+
+def weekly_growth_needed(baseline_value: float, target_value: float, weeks: float) -> float | None:
+    """(target - baseline) / weeks: DOMAIN.md's (125 - 25) / 30 = 3.33 per week."""
+    if weeks <= 0:
+        return None
+    return (target_value - baseline_value) / weeks
+
+
+# ---- trend ----------------------------------------------------------------------------------------
+
+
+class Estimator(enum.StrEnum):
+    OLS = "ols"
+    THEIL_SEN = "theil_sen"
+    TRI_SPLIT = "tri_split"
+
+
+def _xy(points: Sequence[Point]) -> tuple[np.ndarray, np.ndarray]:
+    ordered = clean(points)
+    return (
+        np.array([point.day for point in ordered], dtype=float),
+        np.array([point.value for point in ordered], dtype=float),
+    )
+
+
+def ols(points: Sequence[Point]) -> Line | None:
+    """Ordinary least squares; None with fewer than 2 points or all on one day."""
+    x, y = _xy(points)
+    if len(x) < 2 or np.ptp(x) == 0:
+        return None
+    mean_x, mean_y = float(x.mean()), float(y.mean())
+    dx = x - mean_x
+    slope = float((dx * (y - mean_y)).sum() / (dx * dx).sum())
+    return Line(mean_x, mean_y, slope)
+
+
+def theil_sen(points: Sequence[Point]) -> Line | None:
+    """Median of the slopes between every pair of points on different days; the line passes
+    through the median of y - slope * x. None with no such pair."""
+    x, y = _xy(points)
+    if len(x) < 2:
+        return None
+    first, second = np.triu_indices(len(x), k=1)
+    run = x[second] - x[first]
+    apart = run != 0
+    if not apart.any():
+        return None
+    slope = float(np.median((y[second] - y[first])[apart] / run[apart]))
+    origin = float(x[0])
+    intercept = float(np.median(y - slope * (x - origin)))
+    return Line(origin, intercept, slope)
+
+
+def tri_split(points: Sequence[Point]) -> Line | None:
+    """Tukey's tri-split: the line through the medians (day and value) of the first and last thirds.
+    Thirds are as equal as possible: with one extra point the middle third takes it, with two the
+    outer thirds take one each. None with fewer than 3 points or both thirds' medians on one day."""
+    x, y = _xy(points)
+    n = len(x)
+    if n < 3:
+        return None
+    outer = n // 3 + (1 if n % 3 == 2 else 0)
+    left_x, left_y = float(np.median(x[:outer])), float(np.median(y[:outer]))
+    right_x, right_y = float(np.median(x[-outer:])), float(np.median(y[-outer:]))
+    if right_x == left_x:
+        return None
+    return Line(left_x, left_y, (right_y - left_y) / (right_x - left_x))
+
+
+ESTIMATORS = {Estimator.OLS: ols, Estimator.THEIL_SEN: theil_sen, Estimator.TRI_SPLIT: tri_split}
+
+
+def trend(points: Sequence[Point], estimator: Estimator = Estimator.OLS) -> Line | None:
+    if len(clean(points)) < TREND_MIN_POINTS:
+        return None
+    return ESTIMATORS[estimator](points)
+
+
+# ---- decision rules ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    points: int  # points the rule looked at
+    since_day: float | None = None  # the first of the points that decided it
+    reliable: bool = True  # False for a trend drawn from fewer than TREND_RELIABLE_POINTS points
+
+
+def four_point_rule(points: Sequence[Point], line: Line | None, direction: Direction) -> Decision:
+    """With at least 4 points since the last phase change: the 4 most recent all above the aimline
+    means raise the goal, all below means change instruction, otherwise continue. For a behavior to
+    decrease, above and below swap. A point on the line is neither above nor below."""
+    ordered = clean(points)
+    if line is None:
+        return Decision(Verdict.NO_AIMLINE, len(ordered))
+    if len(ordered) < FOUR_POINT_RULE_POINTS:
+        return Decision(Verdict.TOO_FEW, len(ordered))
+    recent = ordered[-FOUR_POINT_RULE_POINTS:]
+    gaps = [direction.sign * (point.value - line.at(point.day)) for point in recent]
+    since = recent[0].day
+    if all(gap > VALUE_TOLERANCE for gap in gaps):
+        return Decision(Verdict.RAISE_GOAL, FOUR_POINT_RULE_POINTS, since)
+    if all(gap < -VALUE_TOLERANCE for gap in gaps):
+        return Decision(Verdict.CHANGE_INSTRUCTION, FOUR_POINT_RULE_POINTS, since)
+    return Decision(Verdict.CONTINUE, FOUR_POINT_RULE_POINTS, since)
+
+
+def trend_rule(
+    points: Sequence[Point],
+    line: Line | None,
+    direction: Direction,
+    estimator: Estimator = Estimator.OLS,
+) -> Decision:
+    """Trend steeper than the aimline (in the goal's direction) means raise the goal; flatter means
+    change instruction. Under 8 points the verdict is given but marked unreliable."""
+    ordered = clean(points)
+    if line is None:
+        return Decision(Verdict.NO_AIMLINE, len(ordered))
+    fitted = trend(ordered, estimator)
+    if fitted is None:
+        return Decision(Verdict.TOO_FEW, len(ordered))
+    reliable = len(ordered) >= TREND_RELIABLE_POINTS
+    since = ordered[0].day
+    difference = direction.sign * (fitted.slope - line.slope)
+    if difference > SLOPE_TOLERANCE:
+        return Decision(Verdict.RAISE_GOAL, len(ordered), since, reliable)
+    if difference < -SLOPE_TOLERANCE:
+        return Decision(Verdict.CHANGE_INSTRUCTION, len(ordered), since, reliable)
+    return Decision(Verdict.CONTINUE, len(ordered), since, reliable)
+
+
+# ---- mastery ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MasteryRule:
+    """DOMAIN.md section 2. ``max_prompt_rank`` is the most intrusive prompt allowed (index in the
+    measure's hierarchy, 0 = independent); None allows any."""
+
+    threshold: float
+    consecutive: int = 3
+    min_trials: int = 0
+    min_staff: int = 1
+    min_settings: int = 1
+    max_prompt_rank: int | None = None
+    direction: Direction = Direction.INCREASE
+
+
+class MasteryStatus(enum.StrEnum):
+    MET = "met"  # flagged for the teacher to confirm
+    NOT_MET = "not_met"
+    TOO_FEW = "too_few"
+
+
+@dataclass(frozen=True)
+class Mastery:
+    status: MasteryStatus
+    run: int = 0  # consecutive qualifying sessions ending at the latest one
+    since_day: float | None = None
+    missing: tuple[str, ...] = ()  # "sessions", "staff", "settings": what the current run lacks
+    staff: int = 0
+    settings: int = 0
+
+
+def qualifies(point: Point, rule: MasteryRule) -> bool:
+    """A session counts toward mastery: at or past the threshold in the goal's direction, with
+    enough trials, at or below the highest prompt allowed."""
+    if rule.direction.sign * (point.value - rule.threshold) < -VALUE_TOLERANCE:
+        return False
+    if rule.min_trials and (point.trials is None or point.trials < rule.min_trials):
+        return False
+    return rule.max_prompt_rank is None or (
+        point.max_prompt_rank is not None and point.max_prompt_rank <= rule.max_prompt_rank
+    )
+
+
+def mastery(points: Sequence[Point], rule: MasteryRule) -> Mastery:
+    """The run of qualifying sessions that ends at the latest session must be at least ``consecutive``
+    long and, across it, reach ``min_staff`` different staff and ``min_settings`` settings."""
+    ordered = clean(points)
+    needed = max(1, rule.consecutive)
+    if len(ordered) < needed:
+        return Mastery(MasteryStatus.TOO_FEW, missing=("sessions",))
+    run: list[Point] = []
+    for point in reversed(ordered):
+        if not qualifies(point, rule):
+            break
+        run.append(point)
+    staff = len({point.staff for point in run})
+    settings = len({point.setting for point in run})
+    missing = tuple(
+        name
+        for name, short in (
+            ("sessions", len(run) < needed),
+            ("staff", staff < rule.min_staff),
+            ("settings", settings < rule.min_settings),
+        )
+        if short
+    )
+    since = run[-1].day if run else None
+    status = MasteryStatus.NOT_MET if missing else MasteryStatus.MET
+    return Mastery(status, len(run), since, missing, staff, settings)
+
+
+# ---- independence (is support fading?) --------------------------------------------------------------
+
+
+def prompt_ranks(spec: MeasureSpec, facts: Mapping[str, Any]) -> list[int]:
+    """The prompt rank (index in the hierarchy, 0 = independent) of each trial or task step; a step
+    not done ranks past the most intrusive prompt. Unknown levels are left out."""
+    hierarchy = spec.hierarchy
+    ranks = {level: index for index, level in enumerate(hierarchy)}
+    ranks["not_done"] = len(hierarchy)
+    if spec.method == "trials":
+        levels = [trial.get("prompt") for trial in facts.get("trials", []) if isinstance(trial, Mapping)]
+    elif spec.method == "task_analysis":
+        levels = list(facts.get("steps", []))
+    else:
+        return []
+    return [ranks[level] for level in levels if isinstance(level, str) and level in ranks]
+
+
+def support_of(spec: MeasureSpec, facts: Mapping[str, Any]) -> dict[str, float | int | None]:
+    """Per session: percent independent, mean and highest prompt rank, trials or steps."""
+    ranks = prompt_ranks(spec, facts)
+    if not ranks:
+        return {
+            "percent_independent": None,
+            "mean_prompt_rank": None,
+            "max_prompt_rank": None,
+            "trials": None,
+        }
+    return {
+        "percent_independent": 100 * sum(1 for rank in ranks if rank == 0) / len(ranks),
+        "mean_prompt_rank": sum(ranks) / len(ranks),
+        "max_prompt_rank": max(ranks),
+        "trials": len(ranks),
+    }
+
+
+class Fading(enum.StrEnum):
+    FADING = "fading"  # more independent, or lighter prompts, over time
+    NOT_FADING = "not_fading"
+    INDEPENDENT = "independent"  # the latest sessions are already fully independent
+    TOO_FEW = "too_few"
+
+
+@dataclass(frozen=True)
+class Independence:
+    status: Fading
+    independent_per_week: float | None = None  # percentage points per week
+    prompt_rank_per_week: float | None = None  # prompt ranks per week (negative is fading)
+    points: int = 0
+
+
+def independence(points: Sequence[Point]) -> Independence:
+    """Is support fading? The least-squares trend of percent independent and of the mean prompt
+    rank: fading when independence rises or prompts get lighter."""
+    with_support = [p for p in clean(points) if finite(p.percent_independent) and finite(p.mean_prompt_rank)]
+    if len(with_support) < FADING_MIN_POINTS:
+        return Independence(Fading.TOO_FEW, points=len(with_support))
+    independent = ols([replace(p, value=p.percent_independent) for p in with_support])  # type: ignore[arg-type]
+    prompts = ols([replace(p, value=p.mean_prompt_rank) for p in with_support])  # type: ignore[arg-type]
+    if independent is None or prompts is None:
+        return Independence(Fading.TOO_FEW, points=len(with_support))
+    per_week = independent.per_week, prompts.per_week
+    if all(p.percent_independent == 100 for p in with_support[-3:]):
+        return Independence(Fading.INDEPENDENT, *per_week, len(with_support))
+    fading = per_week[0] > SLOPE_TOLERANCE or per_week[1] < -SLOPE_TOLERANCE
+    return Independence(Fading.FADING if fading else Fading.NOT_FADING, *per_week, len(with_support))
+
+
+# ---- phases and the whole analysis of one measure ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseChange:
+    day: float
+    kind: PhaseKind = PhaseKind.INTERVENTION
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Phase:
+    kind: PhaseKind
+    start_day: float
+    label: str
+    points: tuple[Point, ...]
+    implicit: bool = False  # the baseline/intervention line drawn after the first 3 baseline points
+
+
+def phases(points: Sequence[Point], changes: Sequence[PhaseChange] = ()) -> list[Phase]:
+    """Split the series at the phase changes (a change on a day takes that day's points). The series
+    starts in baseline. When the latest phase is a baseline that nothing ends, its first 3 points are
+    the baseline and an implicit intervention phase follows them."""
+    ordered = clean(points)
+    marks = sorted((c for c in changes if finite(c.day)), key=lambda change: change.day)
+    start = ordered[0].day if ordered else (marks[0].day if marks else 0.0)
+    bounds = [PhaseChange(min(start, marks[0].day) if marks else start, PhaseKind.BASELINE, "")]
+    bounds += marks
+    found: list[Phase] = []
+    for index, bound in enumerate(bounds):
+        end = bounds[index + 1].day if index + 1 < len(bounds) else math.inf
+        inside = tuple(p for p in ordered if bound.day <= p.day < end)
+        if index and bound.day == bounds[index - 1].day and found:
+            found.pop()  # two changes on one day: the later one stands
+        found.append(Phase(bound.kind, bound.day, bound.label, inside))
+    last = found[-1]
+    if last.kind is PhaseKind.BASELINE and len(last.points) > BASELINE_MIN_POINTS:
+        head, tail = last.points[:BASELINE_MIN_POINTS], last.points[BASELINE_MIN_POINTS:]
+        found[-1] = replace(last, points=head)
+        found.append(Phase(PhaseKind.INTERVENTION, tail[0].day, "", tail, implicit=True))
+    return found
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What the analysis of one measure needs from its plan and the teacher's actions."""
+
+    direction: Direction = Direction.INCREASE
+    target_value: float | None = None
+    target_day: float | None = None
+    plan_baseline: float | None = None  # the written present level, used when data gives none
+    plan_start_day: float | None = None
+    aimline: Line | None = None  # the teacher's adjusted aimline, which replaces the drawn one
+    mastery: MasteryRule | None = None
+    estimator: Estimator = Estimator.OLS
+
+
+@dataclass(frozen=True)
+class Analysis:
+    points: tuple[Point, ...]
+    phases: tuple[Phase, ...]
+    baseline: Baseline | None
+    aimline: Line | None
+    current: tuple[Point, ...]  # the points the rules read: the latest phase that is not maintenance
+    trends: dict[Estimator, Line | None] = field(default_factory=dict)
+    four_point: Decision = Decision(Verdict.TOO_FEW, 0)
+    trend_decision: Decision = Decision(Verdict.TOO_FEW, 0)
+    mastery: Mastery | None = None
+    independence: Independence = Independence(Fading.TOO_FEW)
+
+
+def analyze(points: Sequence[Point], goal: Goal, changes: Sequence[PhaseChange] = ()) -> Analysis:
+    ordered = clean(points)
+    split = phases(ordered, changes)
+    baselines = [phase for phase in split if phase.kind is PhaseKind.BASELINE and phase.points]
+    found = baseline(baselines[-1].points) if baselines else None
+    line = goal.aimline
+    if line is None and goal.target_value is not None and goal.target_day is not None:
+        if found is not None:
+            line = aimline(found.day, found.value, goal.target_day, goal.target_value)
+        elif goal.plan_baseline is not None and goal.plan_start_day is not None:
+            line = aimline(goal.plan_start_day, goal.plan_baseline, goal.target_day, goal.target_value)
+    acquisition = [phase for phase in split if phase.kind is PhaseKind.INTERVENTION]
+    current = acquisition[-1].points if acquisition and split[-1].kind is PhaseKind.INTERVENTION else ()
+    trends = {estimator: trend(current, estimator) for estimator in Estimator}
+    not_probes = tuple(p for phase in split if phase.kind is not PhaseKind.MAINTENANCE for p in phase.points)
+    return Analysis(
+        points=tuple(ordered),
+        phases=tuple(split),
+        baseline=found,
+        aimline=line,
+        current=current,
+        trends=trends,
+        four_point=four_point_rule(current, line, goal.direction),
+        trend_decision=trend_rule(current, line, goal.direction, goal.estimator),
+        mastery=mastery(not_probes, goal.mastery) if goal.mastery else None,
+        independence=independence(current),
+    )
+
+
+# ---- a whole district at once -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Results for M measures (arrays of length M). Verdict codes index VERDICT_CODES."""
+
+    slope: np.ndarray
+    intercept: np.ndarray  # at day 0 of each row's own days
+    points: np.ndarray
+    four_point: np.ndarray
+    trend: np.ndarray
+    trend_reliable: np.ndarray
+    mastery_run: np.ndarray
+    mastery_met: np.ndarray
+
+
+VERDICT_CODES = (
+    Verdict.TOO_FEW,
+    Verdict.CONTINUE,
+    Verdict.RAISE_GOAL,
+    Verdict.CHANGE_INSTRUCTION,
+    Verdict.NO_AIMLINE,
+)
+
+
+def analyze_arrays(
+    days: np.ndarray,
+    values: np.ndarray,
+    aim_start_day: np.ndarray,
+    aim_start_value: np.ndarray,
+    aim_slope: np.ndarray,
+    sign: np.ndarray,
+    threshold: np.ndarray,
+    consecutive: np.ndarray,
+) -> Batch:
+    """The least-squares trend, the four-point and trend rules and the threshold-and-consecutive
+    part of the mastery rule for M measures of up to N sessions, in a few vectorized passes.
+
+    ``days`` and ``values`` are (M, N), each row in day order, missing sessions NaN at the row's end.
+    ``aim_*`` describe each aimline (NaN slope: none); ``sign`` is +1 to increase, -1 to decrease.
+    Agrees with ``analyze`` on the same phase (a test compares them)."""
+    present = ~np.isnan(values)
+    count = present.sum(axis=1)
+    safe_count = np.maximum(count, 1)
+    x = np.where(present, days, 0.0)
+    y = np.where(present, values, 0.0)
+    mean_x = x.sum(axis=1) / safe_count
+    mean_y = y.sum(axis=1) / safe_count
+    dx = np.where(present, days - mean_x[:, None], 0.0)
+    sxx = (dx * dx).sum(axis=1)
+    sxy = (dx * (y - mean_y[:, None])).sum(axis=1)
+    has_trend = (count >= TREND_MIN_POINTS) & (sxx > 0)
+    slope = np.where(has_trend, sxy / np.where(sxx > 0, sxx, 1.0), np.nan)
+    intercept = mean_y - slope * mean_x
+    has_aim = ~np.isnan(aim_slope)
+
+    # Four-point rule: the last four present points of each row (rows are packed to the left).
+    rows = np.arange(len(values))
+    last = count[:, None] - 1 - np.arange(FOUR_POINT_RULE_POINTS)[::-1][None, :]
+    picked = np.clip(last, 0, values.shape[1] - 1)
+    recent_days, recent_values = days[rows[:, None], picked], values[rows[:, None], picked]
+    expected = aim_start_value[:, None] + aim_slope[:, None] * (recent_days - aim_start_day[:, None])
+    gap = sign[:, None] * (recent_values - expected)
+    four = np.full(len(values), 1, dtype=np.int8)
+    four[(gap > VALUE_TOLERANCE).all(axis=1)] = 2
+    four[(gap < -VALUE_TOLERANCE).all(axis=1)] = 3
+    four[count < FOUR_POINT_RULE_POINTS] = 0
+    four[~has_aim] = 4
+
+    difference = sign * (slope - aim_slope)
+    trend_code = np.full(len(values), 1, dtype=np.int8)
+    trend_code[difference > SLOPE_TOLERANCE] = 2
+    trend_code[difference < -SLOPE_TOLERANCE] = 3
+    trend_code[~has_trend] = 0
+    trend_code[~has_aim] = 4
+
+    # Mastery run: consecutive qualifying sessions ending at each row's last present point.
+    failing = ~(present & (sign[:, None] * (values - threshold[:, None]) >= -VALUE_TOLERANCE))
+    position = np.arange(values.shape[1])[None, :]
+    last_fail = np.where(failing & (position < count[:, None]), position, -1).max(axis=1)
+    run = count - 1 - last_fail
+    return Batch(
+        slope=slope,
+        intercept=intercept,
+        points=count,
+        four_point=four,
+        trend=trend_code,
+        trend_reliable=count >= TREND_RELIABLE_POINTS,
+        mastery_run=run,
+        mastery_met=(run >= np.maximum(consecutive, 1)) & (count >= np.maximum(consecutive, 1)),
+    )
+
+
+# ---- agreement (DOMAIN.md section 4) ------------------------------------------------------------------
+
+
+def _ratio(smaller: float, larger: float) -> float:
+    """smaller / larger of two non-negative amounts; 1 when both are 0."""
+    low, high = sorted((abs(smaller), abs(larger)))
+    return 1.0 if high == 0 else low / high
+
+
+def total_count_agreement(first: float, second: float) -> float:
+    """Smaller total / larger total x 100 (100 when both are 0)."""
+    return 100 * _ratio(first, second)
+
+
+def _paired(first: Sequence[Any], second: Sequence[Any]) -> bool:
+    return len(first) == len(second) and len(first) > 0
+
+
+def mean_count_per_interval_agreement(first: Sequence[float], second: Sequence[float]) -> float | None:
+    """Mean over intervals of smaller/larger (1 when both are 0) x 100; None unless both observers
+    have the same number of intervals."""
+    if not _paired(first, second):
+        return None
+    return 100 * math.fsum(_ratio(a, b) for a, b in zip(first, second, strict=True)) / len(first)
+
+
+def exact_count_per_interval_agreement(first: Sequence[float], second: Sequence[float]) -> float | None:
+    if not _paired(first, second):
+        return None
+    return 100 * sum(1 for a, b in zip(first, second, strict=True) if a == b) / len(first)
+
+
+def trial_by_trial_agreement(first: Sequence[object], second: Sequence[object]) -> float | None:
+    """Trials scored the same / all trials x 100."""
+    if not _paired(first, second):
+        return None
+    return 100 * sum(1 for a, b in zip(first, second, strict=True) if a == b) / len(first)
+
+
+def interval_by_interval_agreement(first: Sequence[bool], second: Sequence[bool]) -> float | None:
+    """Intervals agreed (both scored or both unscored) / all intervals x 100."""
+    return trial_by_trial_agreement([bool(a) for a in first], [bool(b) for b in second])
+
+
+def scored_interval_agreement(first: Sequence[bool], second: Sequence[bool]) -> float | None:
+    """Intervals both scored / intervals either scored x 100 (for low-rate behavior); None when
+    neither scored any (the formula has no denominator)."""
+    if not _paired(first, second):
+        return None
+    either = sum(1 for a, b in zip(first, second, strict=True) if a or b)
+    both = sum(1 for a, b in zip(first, second, strict=True) if a and b)
+    return None if either == 0 else 100 * both / either
+
+
+def unscored_interval_agreement(first: Sequence[bool], second: Sequence[bool]) -> float | None:
+    """Intervals both unscored / intervals either left unscored x 100 (for high-rate behavior)."""
+    return scored_interval_agreement([not a for a in first], [not b for b in second])
+
+
+def total_duration_agreement(first_seconds: float, second_seconds: float) -> float:
+    """Shorter total / longer total x 100."""
+    return 100 * _ratio(first_seconds, second_seconds)
+
+
+def mean_duration_per_occurrence_agreement(first: Sequence[float], second: Sequence[float]) -> float | None:
+    """Mean over paired occurrences of shorter/longer x 100: DOMAIN.md's (0.75 + 1.0 + 0.8) / 3 =
+    85%. None unless both observers saw the same number of occurrences."""
+    return mean_count_per_interval_agreement(first, second)
+
+
+class AgreementKind(enum.StrEnum):
+    TOTAL_COUNT = "total_count"
+    MEAN_COUNT_PER_INTERVAL = "mean_count_per_interval"
+    EXACT_COUNT_PER_INTERVAL = "exact_count_per_interval"
+    TRIAL_BY_TRIAL = "trial_by_trial"
+    INTERVAL_BY_INTERVAL = "interval_by_interval"
+    SCORED_INTERVAL = "scored_interval"
+    UNSCORED_INTERVAL = "unscored_interval"
+    TOTAL_DURATION = "total_duration"
+    MEAN_DURATION_PER_OCCURRENCE = "mean_duration_per_occurrence"
+
+
+def _events_per_interval(events: Sequence[float], seconds: float, interval: float) -> list[int]:
+    bins = max(1, math.ceil(seconds / interval))
+    counts = [0] * bins
+    for moment in events:
+        counts[min(bins - 1, max(0, int(float(moment) // interval)))] += 1
+    return counts
+
+
+def session_agreement(
+    method: str,
+    first: Mapping[str, Any],
+    second: Mapping[str, Any],
+    observed_seconds: float,
+    interval_seconds: float = 10.0,
+) -> dict[AgreementKind, float | None]:
+    """Every agreement formula that fits two observers' facts of one session (recording.methods
+    formats). Event counts are compared per ``interval_seconds`` window of the shorter observation."""
+    found: dict[AgreementKind, float | None] = {}
+    if method in {"count", "rate", "irt"}:
+        a, b = first.get("events", []), second.get("events", [])
+        found[AgreementKind.TOTAL_COUNT] = total_count_agreement(len(a), len(b))
+        per_a = _events_per_interval(a, observed_seconds, interval_seconds)
+        per_b = _events_per_interval(b, observed_seconds, interval_seconds)
+        found[AgreementKind.MEAN_COUNT_PER_INTERVAL] = mean_count_per_interval_agreement(per_a, per_b)
+        found[AgreementKind.EXACT_COUNT_PER_INTERVAL] = exact_count_per_interval_agreement(per_a, per_b)
+    elif method in {"partial_interval", "whole_interval", "momentary"}:
+        a, b = first.get("intervals", []), second.get("intervals", [])
+        found[AgreementKind.INTERVAL_BY_INTERVAL] = interval_by_interval_agreement(a, b)
+        found[AgreementKind.SCORED_INTERVAL] = scored_interval_agreement(a, b)
+        found[AgreementKind.UNSCORED_INTERVAL] = unscored_interval_agreement(a, b)
+    elif method == "trials":
+        a = [(t.get("response"), t.get("prompt")) for t in first.get("trials", [])]
+        b = [(t.get("response"), t.get("prompt")) for t in second.get("trials", [])]
+        found[AgreementKind.TRIAL_BY_TRIAL] = trial_by_trial_agreement(a, b)
+    elif method == "task_analysis":
+        found[AgreementKind.TRIAL_BY_TRIAL] = trial_by_trial_agreement(
+            first.get("steps", []), second.get("steps", [])
+        )
+    elif method in {"duration", "latency"}:
+        key = "episodes" if method == "duration" else "trials"
+        a_lengths = [float(end) - float(start) for start, end in first.get(key, []) if end is not None]
+        b_lengths = [float(end) - float(start) for start, end in second.get(key, []) if end is not None]
+        found[AgreementKind.TOTAL_DURATION] = total_duration_agreement(
+            math.fsum(a_lengths), math.fsum(b_lengths)
+        )
+        found[AgreementKind.MEAN_DURATION_PER_OCCURRENCE] = mean_duration_per_occurrence_agreement(
+            a_lengths, b_lengths
+        )
+    return found
+
+
+PRIMARY_AGREEMENT = {
+    "count": AgreementKind.MEAN_COUNT_PER_INTERVAL,
+    "rate": AgreementKind.MEAN_COUNT_PER_INTERVAL,
+    "irt": AgreementKind.MEAN_COUNT_PER_INTERVAL,
+    "partial_interval": AgreementKind.INTERVAL_BY_INTERVAL,
+    "whole_interval": AgreementKind.INTERVAL_BY_INTERVAL,
+    "momentary": AgreementKind.INTERVAL_BY_INTERVAL,
+    "trials": AgreementKind.TRIAL_BY_TRIAL,
+    "task_analysis": AgreementKind.TRIAL_BY_TRIAL,
+    "duration": AgreementKind.MEAN_DURATION_PER_OCCURRENCE,
+    "latency": AgreementKind.MEAN_DURATION_PER_OCCURRENCE,
+}
+
+
+@dataclass(frozen=True)
+class AgreementStanding:
+    """Agreement across a phase: the lowest check, and the share of sessions checked."""
+
+    checks: int
+    sessions: int
+    lowest: float | None
+    share_checked: float | None
+
+    @property
+    def below_standard(self) -> bool:
+        return self.lowest is not None and self.lowest < AGREEMENT_STANDARD
+
+    @property
+    def too_few_checked(self) -> bool:
+        return self.sessions > 0 and (self.share_checked or 0) < AGREEMENT_SHARE_STANDARD
+
+
+def agreement_standing(percents: Sequence[float | None], sessions: int) -> AgreementStanding:
+    known = [value for value in percents if value is not None and math.isfinite(value)]
+    share = 100 * len(percents) / sessions if sessions else None
+    return AgreementStanding(len(percents), sessions, min(known) if known else None, share)
+
+
+# ---- fidelity, celeration, service minutes ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fidelity:
+    percent: float | None  # steps done correctly / steps observed (not applicable left out)
+    all_or_nothing: bool | None  # every observed step done correctly
+    observed: int
+
+
+def fidelity(steps: Sequence[str]) -> Fidelity:
+    """Each step "yes", "no" or "na" (DOMAIN.md section 5)."""
+    yes = sum(1 for step in steps if step == "yes")
+    no = sum(1 for step in steps if step == "no")
+    observed = yes + no
+    if not observed:
+        return Fidelity(None, None, 0)
+    return Fidelity(100 * yes / observed, no == 0, observed)
+
+
+def fidelity_by_step(checks: Sequence[Sequence[str]]) -> list[float | None]:
+    """Per plan step, across checks: percent of the times it was observed that it was done."""
+    width = max((len(check) for check in checks), default=0)
+    return [
+        fidelity([check[index] for check in checks if index < len(check)]).percent for index in range(width)
+    ]
+
+
+@dataclass(frozen=True)
+class Celeration:
+    factor: float | None  # weekly multiplication factor: x1.25 means 25% more each week
+    points: int  # positive rates used (a zero rate has no logarithm and is left out)
+
+
+def celeration(points: Sequence[Point]) -> Celeration:
+    """10 ** (7 x the least-squares slope per day of log10(rate))."""
+    positive = [replace(p, value=math.log10(p.value)) for p in clean(points) if p.value > 0]
+    line = ols(positive)
+    if line is None:
+        return Celeration(None, len(positive))
+    return Celeration(10 ** (7 * line.slope), len(positive))
+
+
+@dataclass(frozen=True)
+class Compliance:
+    required: float
+    delivered: float
+    percent: float | None  # delivered / required x 100; None when nothing is required
+    shortfall: float  # minutes still owed (0 when met)
+
+
+def service_compliance(required_minutes: float, delivered_minutes: float) -> Compliance:
+    required = max(0.0, float(required_minutes)) if finite(required_minutes) else 0.0
+    delivered = max(0.0, float(delivered_minutes)) if finite(delivered_minutes) else 0.0
+    percent = 100 * delivered / required if required else None
+    return Compliance(required, delivered, percent, max(0.0, required - delivered))

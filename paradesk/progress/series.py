@@ -1,0 +1,253 @@
+"""Measures' progress as the pages, the dashboard and the reports read it: each measure's session
+values across its plan versions, the teacher's phase changes and aimline, agreement checks, and the
+analysis of paradesk.progress.analysis, for many measures in a fixed number of queries.
+
+Reading only: who may read is decided by paradesk.access before anything here is called.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from paradesk.plans.models import DEFAULT_PROMPT_HIERARCHY, Measure, Method
+from paradesk.progress import analysis
+from paradesk.progress.models import AgreementCheck, AimlineAdjustment, PhaseChange
+from paradesk.recording.messages import spec_of
+from paradesk.recording.models import Observation
+
+# Methods whose session value is a percentage: the mastery threshold (a percent) applies to them.
+PERCENT_METHODS = frozenset(
+    {
+        Method.PARTIAL_INTERVAL,
+        Method.WHOLE_INTERVAL,
+        Method.MOMENTARY_TIME_SAMPLING,
+        Method.TRIALS,
+        Method.TASK_ANALYSIS,
+        Method.PERMANENT_PRODUCT,
+    }
+)
+# How many plan versions back a lineage is followed (a guard against a cycle in bad data).
+MAX_VERSIONS = 100
+
+
+@dataclass
+class Session:
+    """One graphed session value with what the page shows beside it."""
+
+    observation_id: uuid.UUID
+    measure_id: uuid.UUID
+    started_at: datetime.datetime
+    day: datetime.date
+    value: float
+    recorded_by_id: uuid.UUID
+    setting: str
+    support: dict[str, float | int | None]
+
+
+@dataclass
+class MeasureProgress:
+    measure: Measure
+    lineage: list[uuid.UUID]  # this measure's id and those it was carried from, newest first
+    sessions: list[Session]
+    changes: list[PhaseChange]
+    adjustment: AimlineAdjustment | None
+    agreement_checks: list[AgreementCheck]
+    result: analysis.Analysis
+    agreement: analysis.AgreementStanding
+    time_zone: zoneinfo.ZoneInfo = field(default_factory=lambda: zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        return self.sessions[-1].day if self.sessions else None
+
+
+def time_zone_of(measure: Measure) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(measure.plan.student.school.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def lineages(measures: Sequence[Measure]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Each measure's id and the ids it was carried from, newest first: one query per plan version
+    back, whatever the number of measures."""
+    found = {measure.pk: [measure.pk] for measure in measures}
+    parent = {measure.pk: measure.carried_from_id for measure in measures}
+    for _depth in range(MAX_VERSIONS):
+        wanted = {p for p in parent.values() if p is not None and p not in parent}
+        if not wanted:
+            break
+        parent.update(dict(Measure.objects.filter(pk__in=wanted).values_list("pk", "carried_from_id")))
+        parent.update({missing: None for missing in wanted if missing not in parent})
+    for chain in found.values():
+        while (up := parent.get(chain[-1])) is not None and up not in chain and len(chain) < MAX_VERSIONS:
+            chain.append(up)
+    return found
+
+
+def prompt_rank(measure: Measure, level: str) -> int | None:
+    hierarchy = [str(item) for item in (measure.prompt_hierarchy or DEFAULT_PROMPT_HIERARCHY)]
+    return hierarchy.index(level) if level in hierarchy else None
+
+
+def mastery_rule(measure: Measure) -> analysis.MasteryRule | None:
+    """The measure's mastery rule, for methods whose value is a percentage and a goal to increase."""
+    if measure.method not in PERCENT_METHODS or measure.direction != "increase":
+        return None
+    return analysis.MasteryRule(
+        threshold=float(measure.mastery_threshold),
+        consecutive=measure.mastery_consecutive_sessions,
+        min_trials=measure.mastery_min_trials,
+        min_staff=measure.mastery_min_staff,
+        min_settings=measure.mastery_min_settings,
+        max_prompt_rank=prompt_rank(measure, measure.mastery_max_prompt_level)
+        if measure.mastery_max_prompt_level
+        else None,
+        direction=analysis.Direction.INCREASE,
+    )
+
+
+def goal_of(measure: Measure, adjustment: AimlineAdjustment | None) -> analysis.Goal:
+    line = None
+    if adjustment is not None:
+        line = analysis.aimline(
+            analysis.day_number(adjustment.start_date),
+            adjustment.start_value,
+            analysis.day_number(adjustment.target_date),
+            adjustment.target_value,
+        )
+    return analysis.Goal(
+        direction=analysis.Direction(measure.direction),
+        target_value=None if measure.target_value is None else float(measure.target_value),
+        target_day=None if measure.target_date is None else analysis.day_number(measure.target_date),
+        plan_baseline=None if measure.baseline_value is None else float(measure.baseline_value),
+        plan_start_day=analysis.day_number(measure.plan.start_date),
+        aimline=line,
+        mastery=mastery_rule(measure),
+    )
+
+
+def point_of(session: Session) -> analysis.Point:
+    support = session.support
+    return analysis.Point(
+        day=analysis.day_number(session.day),
+        value=session.value,
+        trials=support.get("trials"),  # type: ignore[arg-type]
+        staff=str(session.recorded_by_id),
+        setting=session.setting,
+        max_prompt_rank=support.get("max_prompt_rank"),  # type: ignore[arg-type]
+        percent_independent=support.get("percent_independent"),
+        mean_prompt_rank=support.get("mean_prompt_rank"),
+    )
+
+
+def phase_change_of(change: PhaseChange) -> analysis.PhaseChange:
+    return analysis.PhaseChange(
+        analysis.day_number(change.starts_on), analysis.PhaseKind(change.kind), change.label
+    )
+
+
+OBSERVATION_FIELDS = (
+    "id",
+    "measure_id",
+    "started_at",
+    "value",
+    "facts",
+    "recorded_by_id",
+    "session__setting",
+)
+
+
+def sessions_by_lineage(
+    measures: Sequence[Measure], chains: dict[uuid.UUID, list[uuid.UUID]], until: datetime.date | None
+) -> dict[uuid.UUID, list[Session]]:
+    """Current observations (not corrected, not voided, not a second observer's) of every measure
+    in each lineage, in time order: one query."""
+    owner = {old: newest for newest, chain in chains.items() for old in chain}
+    by_measure = {measure.pk: measure for measure in measures}
+    zones = {measure.pk: time_zone_of(measure) for measure in measures}
+    rows = (
+        Observation.objects.current()
+        .filter(measure_id__in=owner, agreement_as_secondary__isnull=True, value__isnull=False)
+        .order_by("started_at", "id")
+        .values_list(*OBSERVATION_FIELDS)
+    )
+    found: dict[uuid.UUID, list[Session]] = defaultdict(list)
+    specs = {measure.pk: spec_of(measure) for measure in measures}
+    for pk, measure_id, started_at, value, facts, recorded_by_id, setting in rows:
+        newest = owner[measure_id]
+        day = started_at.astimezone(zones[newest]).date()
+        if until is not None and day > until:
+            continue
+        support = analysis.support_of(specs[newest], facts) if isinstance(facts, dict) else {}
+        found[newest].append(
+            Session(pk, measure_id, started_at, day, value, recorded_by_id, setting, support)
+        )
+    for measure_id in by_measure:
+        found.setdefault(measure_id, [])
+    return found
+
+
+def grouped[T](rows: Iterable[T], key: str, owner: dict[uuid.UUID, uuid.UUID]) -> dict[uuid.UUID, list[T]]:
+    found: dict[uuid.UUID, list[T]] = defaultdict(list)
+    for row in rows:
+        found[owner[getattr(row, key)]].append(row)
+    return found
+
+
+def progress_of(
+    measures: Sequence[Measure], *, until: datetime.date | None = None
+) -> dict[uuid.UUID, MeasureProgress]:
+    """The progress of each measure (load them with plan__student__school), in a fixed number of
+    queries: one per plan version back for the lineages, then one each for observations, phase
+    changes, aimline adjustments and agreement checks. ``until`` leaves out later sessions (a
+    report for a past period)."""
+    chains = lineages(measures)
+    owner = {old: newest for newest, chain in chains.items() for old in chain}
+    sessions = sessions_by_lineage(measures, chains, until)
+    changes = grouped(PhaseChange.objects.filter(measure_id__in=owner), "measure_id", owner)
+    adjustments = grouped(AimlineAdjustment.objects.filter(measure_id__in=owner), "measure_id", owner)
+    checks = grouped(AgreementCheck.objects.filter(measure_id__in=owner), "measure_id", owner)
+    found: dict[uuid.UUID, MeasureProgress] = {}
+    for measure in measures:
+        own_changes = [c for c in changes.get(measure.pk, []) if until is None or c.starts_on <= until]
+        own_adjustments = adjustments.get(measure.pk, [])
+        adjustment = own_adjustments[-1] if own_adjustments else None
+        own_sessions = sessions[measure.pk]
+        result = analysis.analyze(
+            [point_of(session) for session in own_sessions],
+            goal_of(measure, adjustment),
+            [phase_change_of(change) for change in own_changes],
+        )
+        own_checks = checks.get(measure.pk, [])
+        found[measure.pk] = MeasureProgress(
+            measure=measure,
+            lineage=chains[measure.pk],
+            sessions=own_sessions,
+            changes=own_changes,
+            adjustment=adjustment,
+            agreement_checks=own_checks,
+            result=result,
+            agreement=current_agreement(own_checks, own_sessions, result),
+            time_zone=time_zone_of(measure),
+        )
+    return found
+
+
+def current_agreement(
+    checks: Sequence[AgreementCheck], sessions: Sequence[Session], result: analysis.Analysis
+) -> analysis.AgreementStanding:
+    """Agreement in the current phase (DOMAIN.md section 4: at least 80% on at least 20% of the
+    sessions of each phase)."""
+    start = result.phases[-1].start_day if result.phases else None
+    in_phase = [s for s in sessions if start is None or analysis.day_number(s.day) >= start]
+    ids = {s.observation_id for s in in_phase}
+    percents = [check.percent for check in checks if check.primary_id in ids]
+    return analysis.agreement_standing(percents, len(in_phase))
