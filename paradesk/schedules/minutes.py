@@ -34,6 +34,7 @@ from django.db.models import Prefetch, Sum
 
 from paradesk.people.models import Student
 from paradesk.plans.models import Plan, Service, ServiceKind, ServicePeriod
+from paradesk.progress.analysis import service_compliance
 from paradesk.recording.models import MissedReason, ServiceLog, ServiceStatus
 from paradesk.schedules.models import STUDENT_SUPPORT, ParaBlock, SupportType, overlaps, time_range
 from paradesk.schedules.school_calendar import SchoolCalendars
@@ -162,7 +163,7 @@ class StudentMinutes:
     @property
     def compliance(self) -> float | None:
         """Delivered / required, in percent; None when nothing is required."""
-        return 100.0 * self.delivered / self.required if self.required else None
+        return service_compliance(self.required, self.delivered).percent
 
     @property
     def below(self) -> bool:
@@ -186,7 +187,7 @@ class MinutesReport:
 
     @property
     def compliance(self) -> float | None:
-        return 100.0 * self.delivered / self.required if self.required else None
+        return service_compliance(self.required, self.delivered).percent
 
     @property
     def missed_by_reason(self) -> dict[str, int]:
