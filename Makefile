@@ -27,9 +27,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/uv pip install --quiet -p $(BIN)/python -r requirements-dev.txt
 	@touch $@
 
+# The task worker (progress-report batches) runs beside the server and stops when the server does.
 run: $(VENV)/.installed
 	$(BIN)/paradesk migrate --noinput
 	$(BIN)/paradesk demo
+	$(BIN)/paradesk db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(BIN)/paradesk runserver --noreload 127.0.0.1:$(PORT)
 
 demo: $(VENV)/.installed

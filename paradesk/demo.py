@@ -34,6 +34,7 @@ from paradesk.people.models import (
     TeamRole,
 )
 from paradesk.plans.models import Plan, PlanKind
+from paradesk.progress.demo import add_demo_decisions
 from paradesk.recording.demo import record_demo_history
 from paradesk.schedules.demo import add_demo_schedules
 
@@ -150,6 +151,7 @@ def build_demo() -> BuildResult:
         counts = builder.write()
         counts["Observation"] = record_demo_history(builder.district)
         counts["ParaBlock"] = add_demo_schedules(builder.district)
+        counts["Progress decisions"] = add_demo_decisions(builder.district)
     district = builder.district
     return BuildResult(district, True, time.perf_counter() - started, demo_sign_ins(district), counts=counts)
 

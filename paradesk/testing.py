@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 import factory
@@ -38,6 +39,7 @@ from paradesk.plans.models import (
     Snapshot,
     TargetBehavior,
 )
+from paradesk.recording.models import Observation, Session
 from paradesk.schedules.models import (
     BellPeriod,
     BellSchedule,
@@ -452,4 +454,51 @@ def persona_block(personas: Personas) -> ParaBlock:
         support_type=SupportType.ONE_TO_ONE,
         teacher=personas.gen_ed_teacher,
         students=[personas.student],
+    )
+
+
+# Progress decisions (paradesk/progress/actions.py) ---------------------------------------------------
+
+
+def observe(
+    measure: Measure,
+    by: Staff,
+    at: datetime.datetime,
+    facts: dict[str, object],
+    value: float | None,
+    *,
+    minutes: float = 10,
+    agreement_of: Session | None = None,
+) -> Observation:
+    """An observation of the measure recorded by `by` at `at` (UTC), in a session of its own, as the
+    sync API stores it (the value given, not recomputed)."""
+    student = measure.plan.student
+    common = {
+        "district_id": measure.district_id,
+        "student_id": student.pk,
+        "recorded_by": by,
+        "device": "test-tablet",
+        "recorded_at": at,
+        "received_at": at + datetime.timedelta(minutes=1),
+        "clock_skew_seconds": 0,
+    }
+    end = at + datetime.timedelta(minutes=minutes)
+    session = Session.objects.create(
+        id=uuid.uuid4(),
+        started_at=at,
+        ended_at=end,
+        setting="Resource room",
+        agreement_of=agreement_of,
+        **common,
+    )
+    return Observation.objects.create(
+        id=uuid.uuid4(),
+        session=session,
+        plan=measure.plan,
+        measure=measure,
+        started_at=at,
+        ended_at=end,
+        facts=facts,
+        value=value,
+        **common,
     )

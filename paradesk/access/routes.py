@@ -47,6 +47,8 @@ class Target(StrEnum):
     CALENDAR_DAY = "calendar_day"
     CALENDAR_FEED = "calendar_feed"  # one's own calendar feed link, by id
     CALENDAR_TOKEN = "calendar_token"  # a calendar feed's secret token (the public .ics URL)
+    PLAN_PERIOD = "plan_period"  # a plan and one of its reporting periods (two ids in the URL)
+    REPORT_BATCH = "report_batch"  # one's own progress-report batch, by id
 
 
 @dataclass(frozen=True)
@@ -148,4 +150,24 @@ ROUTES: dict[str, Route] = {
     "absence_delete": Route(Gate.STAFF_ADMIN, target=Target.ABSENCE, method="POST"),
     "schedule_builder": Route(Gate.STAFF_ADMIN),
     "schedule_builder_accept": Route(Gate.STAFF_ADMIN, method="POST"),
+    # Progress: the team dashboard lists only the person's own caseload (case manager, provider).
+    "progress_dashboard": Route(Gate.SIGNED_IN),
+    # Progress: a measure's graph and what it says (progress/views.py) read with the record.
+    "measure_progress": student(RECORD, Target.MEASURE),
+    # Progress: the teacher's decisions (progress/action_views.py) are licensed staff's; the
+    # fidelity list reads like the rest of the record.
+    "measure_mastery": student(Action.DECIDE_PROGRESS, Target.MEASURE),
+    "measure_phase_changes": student(Action.DECIDE_PROGRESS, Target.MEASURE),
+    "measure_aimline": student(Action.DECIDE_PROGRESS, Target.MEASURE),
+    "measure_agreement": student(Action.DECIDE_PROGRESS, Target.MEASURE),
+    "student_fidelity": student(RECORD, Target.STUDENT),
+    "fidelity_add": student(Action.DECIDE_PROGRESS, Target.PLAN),
+    # Progress reports (progress/report_views.py): the page reads with the record and saves with
+    # progress.decide (POST, checked in the view); the PDF is read with the record, audited as an
+    # export. A batch is seen only by the person who asked for it (anyone else's: 404).
+    "progress_report": student(RECORD, Target.PLAN_PERIOD),
+    "progress_report_pdf": student(RECORD, Target.PLAN_PERIOD),
+    "report_batches": Route(Gate.SIGNED_IN),
+    "report_batch": Route(Gate.SIGNED_IN, target=Target.REPORT_BATCH),
+    "report_batch_pdf": Route(Gate.SIGNED_IN, target=Target.REPORT_BATCH),
 }

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import enum
 import math
+import numbers
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,7 @@ AGREEMENT_SHARE_STANDARD = 20.0
 # Slopes closer than this (per day) are equal: a flat trend beside a flat aimline is "continue".
 SLOPE_TOLERANCE = 1e-9
 VALUE_TOLERANCE = 1e-9
+FLOAT_LOG10_MAX = math.log10(np.finfo(float).max)
 
 
 class Direction(enum.StrEnum):
@@ -99,7 +101,13 @@ class Point:
 
 
 def finite(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A real number that is not NaN or infinite (numpy scalars included; a bool is not a number)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _sequence(value: object) -> Sequence[Any]:
+    """A list from facts, or an empty one when the facts hold something else there."""
+    return value if isinstance(value, Sequence) and not isinstance(value, str) else []
 
 
 def clean(points: Iterable[Point]) -> list[Point]:
@@ -157,7 +165,7 @@ def aimline(start_day: float, start_value: float, target_day: float, target_valu
 
 def weekly_growth_needed(baseline_value: float, target_value: float, weeks: float) -> float | None:
     """(target - baseline) / weeks: DOMAIN.md's (125 - 25) / 30 = 3.33 per week."""
-    if weeks <= 0:
+    if not all(finite(number) for number in (baseline_value, target_value, weeks)) or weeks <= 0:
         return None
     return (target_value - baseline_value) / weeks
 
@@ -184,9 +192,10 @@ def ols(points: Sequence[Point]) -> Line | None:
     x, y = _xy(points)
     if len(x) < 2 or np.ptp(x) == 0:
         return None
-    mean_x, mean_y = float(x.mean()), float(y.mean())
-    dx = x - mean_x
-    slope = float((dx * (y - mean_y)).sum() / (dx * dx).sum())
+    with np.errstate(all="ignore"):  # values near the float limit give inf or NaN, not a warning
+        mean_x, mean_y = float(x.mean()), float(y.mean())
+        dx = x - mean_x
+        slope = float((dx * (y - mean_y)).sum() / (dx * dx).sum())
     return Line(mean_x, mean_y, slope)
 
 
@@ -201,24 +210,40 @@ def theil_sen(points: Sequence[Point]) -> Line | None:
     apart = run != 0
     if not apart.any():
         return None
-    slope = float(np.median((y[second] - y[first])[apart] / run[apart]))
-    origin = float(x[0])
-    intercept = float(np.median(y - slope * (x - origin)))
+    with np.errstate(all="ignore"):
+        slope = float(np.median((y[second] - y[first])[apart] / run[apart]))
+        origin = float(x[0])
+        intercept = float(np.median(y - slope * (x - origin)))
     return Line(origin, intercept, slope)
+
+
+def _outer_third(x: np.ndarray, size: int) -> int:
+    """How many of the first points (days in order) form the first third: ``size`` points, moved to
+    the edge of a run of sessions on one day so that a day is never split between two thirds (Tukey's
+    rule for ties); the third shrinks to leave the day to the middle, or grows to take all of it when
+    shrinking would leave the third empty."""
+    if size >= len(x) or x[size - 1] != x[size]:
+        return size
+    shrunk = int(np.searchsorted(x, x[size - 1], side="left"))
+    return shrunk if shrunk > 0 else int(np.searchsorted(x, x[size - 1], side="right"))
 
 
 def tri_split(points: Sequence[Point]) -> Line | None:
     """Tukey's tri-split: the line through the medians (day and value) of the first and last thirds.
     Thirds are as equal as possible: with one extra point the middle third takes it, with two the
-    outer thirds take one each. None with fewer than 3 points or both thirds' medians on one day."""
+    outer thirds take one each; sessions of one day stay in the same third (see ``_outer_third``),
+    so the two medians fall on different days whenever the points span two days or more. None with
+    fewer than 3 points or all of them on one day."""
     x, y = _xy(points)
     n = len(x)
     if n < 3:
         return None
     outer = n // 3 + (1 if n % 3 == 2 else 0)
-    left_x, left_y = float(np.median(x[:outer])), float(np.median(y[:outer]))
-    right_x, right_y = float(np.median(x[-outer:])), float(np.median(y[-outer:]))
-    if right_x == left_x:
+    left = _outer_third(x, outer)
+    right = n - _outer_third(-x[::-1], outer)
+    left_x, left_y = float(np.median(x[:left])), float(np.median(y[:left]))
+    right_x, right_y = float(np.median(x[right:])), float(np.median(y[right:]))
+    if right_x <= left_x:
         return None
     return Line(left_x, left_y, (right_y - left_y) / (right_x - left_x))
 
@@ -269,14 +294,16 @@ def trend_rule(
     estimator: Estimator = Estimator.OLS,
 ) -> Decision:
     """Trend steeper than the aimline (in the goal's direction) means raise the goal; flatter means
-    change instruction. Under 8 points the verdict is given but marked unreliable."""
+    change instruction. Under 8 points the verdict is given but marked unreliable. ``reliable``
+    is about the trend alone: True when there is one, from 8 points or more (with or without an
+    aimline)."""
     ordered = clean(points)
-    if line is None:
-        return Decision(Verdict.NO_AIMLINE, len(ordered))
     fitted = trend(ordered, estimator)
+    reliable = fitted is not None and len(ordered) >= TREND_RELIABLE_POINTS
+    if line is None:
+        return Decision(Verdict.NO_AIMLINE, len(ordered), reliable=reliable)
     if fitted is None:
-        return Decision(Verdict.TOO_FEW, len(ordered))
-    reliable = len(ordered) >= TREND_RELIABLE_POINTS
+        return Decision(Verdict.TOO_FEW, len(ordered), reliable=False)
     since = ordered[0].day
     difference = direction.sign * (fitted.slope - line.slope)
     if difference > SLOPE_TOLERANCE:
@@ -315,14 +342,15 @@ class Mastery:
     run: int = 0  # consecutive qualifying sessions ending at the latest one
     since_day: float | None = None
     missing: tuple[str, ...] = ()  # "sessions", "staff", "settings": what the current run lacks
-    staff: int = 0
-    settings: int = 0
+    staff: int = 0  # different staff (recorded labels) across the run
+    settings: int = 0  # different settings (recorded labels) across the run
 
 
 def qualifies(point: Point, rule: MasteryRule) -> bool:
     """A session counts toward mastery: at or past the threshold in the goal's direction, with
-    enough trials, at or below the highest prompt allowed."""
-    if rule.direction.sign * (point.value - rule.threshold) < -VALUE_TOLERANCE:
+    enough trials, at or below the highest prompt allowed. A threshold that is not a number lets no
+    session count."""
+    if not rule.direction.sign * (point.value - rule.threshold) >= -VALUE_TOLERANCE:
         return False
     if rule.min_trials and (point.trials is None or point.trials < rule.min_trials):
         return False
@@ -333,28 +361,30 @@ def qualifies(point: Point, rule: MasteryRule) -> bool:
 
 def mastery(points: Sequence[Point], rule: MasteryRule) -> Mastery:
     """The run of qualifying sessions that ends at the latest session must be at least ``consecutive``
-    long and, across it, reach ``min_staff`` different staff and ``min_settings`` settings."""
+    long and, across it, reach ``min_staff`` different staff and ``min_settings`` settings. Staff and
+    settings are counted by their labels; an empty label (not recorded) is not a staff member or a
+    setting, so it never helps reach a minimum above 1 (a minimum of 1 asks for nothing)."""
     ordered = clean(points)
     needed = max(1, rule.consecutive)
-    if len(ordered) < needed:
-        return Mastery(MasteryStatus.TOO_FEW, missing=("sessions",))
     run: list[Point] = []
     for point in reversed(ordered):
         if not qualifies(point, rule):
             break
         run.append(point)
-    staff = len({point.staff for point in run})
-    settings = len({point.setting for point in run})
+    staff = len({point.staff for point in run if point.staff})
+    settings = len({point.setting for point in run if point.setting})
+    since = run[-1].day if run else None
+    if len(ordered) < needed:
+        return Mastery(MasteryStatus.TOO_FEW, len(run), since, ("sessions",), staff, settings)
     missing = tuple(
         name
         for name, short in (
             ("sessions", len(run) < needed),
-            ("staff", staff < rule.min_staff),
-            ("settings", settings < rule.min_settings),
+            ("staff", rule.min_staff > 1 and staff < rule.min_staff),
+            ("settings", rule.min_settings > 1 and settings < rule.min_settings),
         )
         if short
     )
-    since = run[-1].day if run else None
     status = MasteryStatus.NOT_MET if missing else MasteryStatus.MET
     return Mastery(status, len(run), since, missing, staff, settings)
 
@@ -369,9 +399,10 @@ def prompt_ranks(spec: MeasureSpec, facts: Mapping[str, Any]) -> list[int]:
     ranks = {level: index for index, level in enumerate(hierarchy)}
     ranks["not_done"] = len(hierarchy)
     if spec.method == "trials":
-        levels = [trial.get("prompt") for trial in facts.get("trials", []) if isinstance(trial, Mapping)]
+        trials = _sequence(facts.get("trials"))
+        levels = [trial.get("prompt") for trial in trials if isinstance(trial, Mapping)]
     elif spec.method == "task_analysis":
-        levels = list(facts.get("steps", []))
+        levels = list(_sequence(facts.get("steps")))
     else:
         return []
     return [ranks[level] for level in levels if isinstance(level, str) and level in ranks]
@@ -490,12 +521,28 @@ class Analysis:
     phases: tuple[Phase, ...]
     baseline: Baseline | None
     aimline: Line | None
-    current: tuple[Point, ...]  # the points the rules read: the latest phase that is not maintenance
+    # The points the decision rules read: the latest phase when it is an intervention phase (explicit
+    # or implicit); empty while the series is in baseline or maintenance.
+    current: tuple[Point, ...]
     trends: dict[Estimator, Line | None] = field(default_factory=dict)
     four_point: Decision = Decision(Verdict.TOO_FEW, 0)
-    trend_decision: Decision = Decision(Verdict.TOO_FEW, 0)
+    trend_decision: Decision = Decision(Verdict.TOO_FEW, 0, reliable=False)
     mastery: Mastery | None = None
     independence: Independence = Independence(Fading.TOO_FEW)
+
+
+def acquisition_points(split: Sequence[Phase]) -> tuple[Point, ...]:
+    """The sessions mastery reads: those of the baseline and intervention phases since the latest
+    maintenance phase. Maintenance probes are kept out (DOMAIN.md section 2), and a run of sessions
+    never reaches back across a maintenance phase (teaching again after failed probes starts a new
+    run). While the series is in maintenance, the stretch that led to it."""
+    kept = list(split)
+    while kept and kept[-1].kind is PhaseKind.MAINTENANCE:
+        kept.pop()
+    start = max(
+        (index + 1 for index, phase in enumerate(kept) if phase.kind is PhaseKind.MAINTENANCE), default=0
+    )
+    return tuple(point for phase in kept[start:] for point in phase.points)
 
 
 def analyze(points: Sequence[Point], goal: Goal, changes: Sequence[PhaseChange] = ()) -> Analysis:
@@ -512,7 +559,6 @@ def analyze(points: Sequence[Point], goal: Goal, changes: Sequence[PhaseChange] 
     acquisition = [phase for phase in split if phase.kind is PhaseKind.INTERVENTION]
     current = acquisition[-1].points if acquisition and split[-1].kind is PhaseKind.INTERVENTION else ()
     trends = {estimator: trend(current, estimator) for estimator in Estimator}
-    not_probes = tuple(p for phase in split if phase.kind is not PhaseKind.MAINTENANCE for p in phase.points)
     return Analysis(
         points=tuple(ordered),
         phases=tuple(split),
@@ -522,7 +568,7 @@ def analyze(points: Sequence[Point], goal: Goal, changes: Sequence[PhaseChange] 
         trends=trends,
         four_point=four_point_rule(current, line, goal.direction),
         trend_decision=trend_rule(current, line, goal.direction, goal.estimator),
-        mastery=mastery(not_probes, goal.mastery) if goal.mastery else None,
+        mastery=mastery(acquisition_points(split), goal.mastery) if goal.mastery else None,
         independence=independence(current),
     )
 
@@ -534,14 +580,14 @@ def analyze(points: Sequence[Point], goal: Goal, changes: Sequence[PhaseChange] 
 class Batch:
     """Results for M measures (arrays of length M). Verdict codes index VERDICT_CODES."""
 
-    slope: np.ndarray
-    intercept: np.ndarray  # at day 0 of each row's own days
-    points: np.ndarray
-    four_point: np.ndarray
-    trend: np.ndarray
-    trend_reliable: np.ndarray
-    mastery_run: np.ndarray
-    mastery_met: np.ndarray
+    slope: np.ndarray  # least-squares trend per day; NaN where ``trend`` gives None
+    intercept: np.ndarray  # the trend at day number 0: value = intercept + slope * day
+    points: np.ndarray  # sessions in the row
+    four_point: np.ndarray  # verdict code of ``four_point_rule``
+    trend: np.ndarray  # verdict code of ``trend_rule`` (OLS)
+    trend_reliable: np.ndarray  # a trend from TREND_RELIABLE_POINTS sessions or more
+    mastery_run: np.ndarray  # ``Mastery.run`` (threshold and consecutive sessions only)
+    mastery_met: np.ndarray  # ``Mastery.status`` is MET
 
 
 VERDICT_CODES = (
@@ -566,58 +612,81 @@ def analyze_arrays(
     """The least-squares trend, the four-point and trend rules and the threshold-and-consecutive
     part of the mastery rule for M measures of up to N sessions, in a few vectorized passes.
 
-    ``days`` and ``values`` are (M, N), each row in day order, missing sessions NaN at the row's end.
-    ``aim_*`` describe each aimline (NaN slope: none); ``sign`` is +1 to increase, -1 to decrease.
-    Agrees with ``analyze`` on the same phase (a test compares them)."""
-    present = ~np.isnan(values)
-    count = present.sum(axis=1)
-    safe_count = np.maximum(count, 1)
-    x = np.where(present, days, 0.0)
-    y = np.where(present, values, 0.0)
-    mean_x = x.sum(axis=1) / safe_count
-    mean_y = y.sum(axis=1) / safe_count
-    dx = np.where(present, days - mean_x[:, None], 0.0)
-    sxx = (dx * dx).sum(axis=1)
-    sxy = (dx * (y - mean_y[:, None])).sum(axis=1)
-    has_trend = (count >= TREND_MIN_POINTS) & (sxx > 0)
-    slope = np.where(has_trend, sxy / np.where(sxx > 0, sxx, 1.0), np.nan)
-    intercept = mean_y - slope * mean_x
-    has_aim = ~np.isnan(aim_slope)
+    ``days`` and ``values`` are (M, N) float arrays, each row in day order with its sessions packed to
+    the left and NaN after its last session (a value that is not a finite number counts as missing,
+    and may only appear there). ``aim_*`` describe each aimline (any of them NaN: none); ``sign`` is
+    +1 to increase, -1 to decrease; ``threshold`` and ``consecutive`` are the mastery rule.
 
-    # Four-point rule: the last four present points of each row (rows are packed to the left).
-    rows = np.arange(len(values))
-    last = count[:, None] - 1 - np.arange(FOUR_POINT_RULE_POINTS)[::-1][None, :]
-    picked = np.clip(last, 0, values.shape[1] - 1)
-    recent_days, recent_values = days[rows[:, None], picked], values[rows[:, None], picked]
-    expected = aim_start_value[:, None] + aim_slope[:, None] * (recent_days - aim_start_day[:, None])
-    gap = sign[:, None] * (recent_values - expected)
-    four = np.full(len(values), 1, dtype=np.int8)
+    Row by row it gives what ``trend`` (OLS), ``four_point_rule``, ``trend_rule`` and ``mastery``
+    (threshold and consecutive sessions only) give for the same points and aimline: a test compares
+    them on random rows. Speed (benchmarks/district_analysis.py): the least squares is the plain
+    closed form on days counted from each row's first day, the same passes as the cheapest numpy OLS;
+    the rules add gathers of four columns and one pass of comparisons for mastery."""
+    if values.shape[1] == 0:  # no sessions at all: one missing column gives the same answers
+        days, values = np.full((len(values), 1), np.nan), np.full((len(values), 1), np.nan)
+    rows, width = values.shape
+    present = np.isfinite(values)
+    count = np.count_nonzero(present, axis=1)
+    index = np.arange(rows)
+    last = np.maximum(count - 1, 0)
+    first_day = np.where(count > 0, days[:, 0], 0.0)
+    last_day = np.where(count > 0, days[index, last], 0.0)
+
+    # Least squares on days counted from the row's first day: the sums stay small and exact for
+    # whole days, so the closed form loses nothing against the centered one.
+    x = np.subtract(days, first_day[:, None])
+    np.copyto(x, 0.0, where=~present)
+    y = np.where(present, values, 0.0)
+    n = count.astype(float)
+    sum_x, sum_y = x.sum(axis=1), y.sum(axis=1)
+    with np.errstate(all="ignore"):
+        sxx = np.einsum("ij,ij->i", x, x) - sum_x * sum_x / n
+        sxy = np.einsum("ij,ij->i", x, y) - sum_x * sum_y / n
+        has_trend = (count >= TREND_MIN_POINTS) & (last_day > first_day) & (sxx > 0)
+        slope = np.where(has_trend, sxy / np.where(has_trend, sxx, 1.0), np.nan)
+        intercept = (sum_y - slope * sum_x) / n - slope * first_day
+
+    has_aim = np.isfinite(aim_start_day) & np.isfinite(aim_start_value) & np.isfinite(aim_slope)
+
+    # Four-point rule: the last four sessions of each row.
+    picked = np.clip(last[:, None] - np.arange(FOUR_POINT_RULE_POINTS - 1, -1, -1), 0, width - 1)
+    recent_days, recent_values = days[index[:, None], picked], values[index[:, None], picked]
+    with np.errstate(all="ignore"):
+        expected = aim_start_value[:, None] + aim_slope[:, None] * (recent_days - aim_start_day[:, None])
+        gap = sign[:, None] * (recent_values - expected)
+    four = np.full(rows, 1, dtype=np.int8)
     four[(gap > VALUE_TOLERANCE).all(axis=1)] = 2
     four[(gap < -VALUE_TOLERANCE).all(axis=1)] = 3
     four[count < FOUR_POINT_RULE_POINTS] = 0
     four[~has_aim] = 4
 
-    difference = sign * (slope - aim_slope)
-    trend_code = np.full(len(values), 1, dtype=np.int8)
+    with np.errstate(all="ignore"):
+        difference = sign * (slope - aim_slope)
+    trend_code = np.full(rows, 1, dtype=np.int8)
     trend_code[difference > SLOPE_TOLERANCE] = 2
     trend_code[difference < -SLOPE_TOLERANCE] = 3
     trend_code[~has_trend] = 0
     trend_code[~has_aim] = 4
 
-    # Mastery run: consecutive qualifying sessions ending at each row's last present point.
-    failing = ~(present & (sign[:, None] * (values - threshold[:, None]) >= -VALUE_TOLERANCE))
-    position = np.arange(values.shape[1])[None, :]
-    last_fail = np.where(failing & (position < count[:, None]), position, -1).max(axis=1)
+    # Mastery run: sessions after the row's last failing session (``qualifies``' comparison, so a
+    # NaN threshold fails every session). present > qualifying is "a session that fails".
+    with np.errstate(all="ignore"):
+        margin = np.subtract(values, threshold[:, None])
+        np.multiply(margin, sign[:, None], out=margin)
+    failing = present > (margin >= -VALUE_TOLERANCE)
+    from_end = np.argmax(failing[:, ::-1], axis=1)
+    last_fail = np.where(failing[index, width - 1 - from_end], width - 1 - from_end, -1)
     run = count - 1 - last_fail
+    needed = np.maximum(consecutive, 1)
     return Batch(
         slope=slope,
         intercept=intercept,
         points=count,
         four_point=four,
         trend=trend_code,
-        trend_reliable=count >= TREND_RELIABLE_POINTS,
+        trend_reliable=has_trend & (count >= TREND_RELIABLE_POINTS),
         mastery_run=run,
-        mastery_met=(run >= np.maximum(consecutive, 1)) & (count >= np.maximum(consecutive, 1)),
+        mastery_met=(run >= needed) & (count >= needed),
     )
 
 
@@ -625,13 +694,17 @@ def analyze_arrays(
 
 
 def _ratio(smaller: float, larger: float) -> float:
-    """smaller / larger of two non-negative amounts; 1 when both are 0."""
-    low, high = sorted((abs(smaller), abs(larger)))
+    """smaller / larger of two non-negative amounts; 1 when both are 0; NaN when either is not a
+    finite number (there is nothing to compare)."""
+    if not (finite(smaller) and finite(larger)):
+        return math.nan
+    low, high = sorted((abs(float(smaller)), abs(float(larger))))
     return 1.0 if high == 0 else low / high
 
 
 def total_count_agreement(first: float, second: float) -> float:
-    """Smaller total / larger total x 100 (100 when both are 0)."""
+    """Smaller total / larger total x 100 (100 when both are 0; NaN when either is not a finite
+    number: ``session_agreement`` turns that into None)."""
     return 100 * _ratio(first, second)
 
 
@@ -640,14 +713,20 @@ def _paired(first: Sequence[Any], second: Sequence[Any]) -> bool:
 
 
 def mean_count_per_interval_agreement(first: Sequence[float], second: Sequence[float]) -> float | None:
-    """Mean over intervals of smaller/larger (1 when both are 0) x 100; None unless both observers
-    have the same number of intervals."""
+    """Mean over intervals of smaller/larger (1 when both are 0) x 100: DOMAIN.md's 10.5 summed over
+    15 intervals = 70%. None unless both observers have the same number of intervals, or when an
+    amount is not a finite number."""
     if not _paired(first, second):
         return None
-    return 100 * math.fsum(_ratio(a, b) for a, b in zip(first, second, strict=True)) / len(first)
+    ratios = [_ratio(a, b) for a, b in zip(first, second, strict=True)]
+    if not all(math.isfinite(ratio) for ratio in ratios):
+        return None
+    return 100 * math.fsum(ratios) / len(ratios)
 
 
 def exact_count_per_interval_agreement(first: Sequence[float], second: Sequence[float]) -> float | None:
+    """Intervals with identical counts / all intervals x 100; None unless both observers have the
+    same number of intervals."""
     if not _paired(first, second):
         return None
     return 100 * sum(1 for a, b in zip(first, second, strict=True) if a == b) / len(first)
@@ -681,7 +760,8 @@ def unscored_interval_agreement(first: Sequence[bool], second: Sequence[bool]) -
 
 
 def total_duration_agreement(first_seconds: float, second_seconds: float) -> float:
-    """Shorter total / longer total x 100."""
+    """Shorter total / longer total x 100 (100 when both are 0; NaN when either is not a finite
+    number)."""
     return 100 * _ratio(first_seconds, second_seconds)
 
 
@@ -703,12 +783,45 @@ class AgreementKind(enum.StrEnum):
     MEAN_DURATION_PER_OCCURRENCE = "mean_duration_per_occurrence"
 
 
-def _events_per_interval(events: Sequence[float], seconds: float, interval: float) -> list[int]:
-    bins = max(1, math.ceil(seconds / interval))
+# A per-interval comparison of more windows than this says nothing useful and could exhaust memory
+# (a whole school day in 10-second windows is 2,520).
+MAX_AGREEMENT_INTERVALS = 100_000
+
+
+def _events_per_interval(events: Sequence[object], seconds: float, interval: float) -> list[int] | None:
+    """Events per ``interval``-second window of an observation of ``seconds``; None when the windows
+    cannot be drawn (a length that is not a positive number, or too many windows). Events before the
+    start or after the end count in the first or last window; times that are not numbers are left
+    out."""
+    if not (finite(seconds) and finite(interval)) or seconds <= 0 or interval <= 0:
+        return None
+    windows = seconds / interval
+    if not windows <= MAX_AGREEMENT_INTERVALS:
+        return None
+    bins = max(1, math.ceil(windows))
     counts = [0] * bins
     for moment in events:
-        counts[min(bins - 1, max(0, int(float(moment) // interval)))] += 1
+        if finite(moment):
+            window = float(moment) // interval  # type: ignore[arg-type]
+            counts[int(min(bins - 1, max(0.0, window)))] += 1
     return counts
+
+
+def _durations(pairs: object) -> list[float]:
+    """Lengths of [start, end] pairs whose two ends are numbers (an open end is left out)."""
+    if not isinstance(pairs, Sequence):
+        return []
+    return [
+        float(pair[1]) - float(pair[0])
+        for pair in pairs
+        if isinstance(pair, Sequence) and len(pair) == 2 and finite(pair[0]) and finite(pair[1])
+    ]
+
+
+def _trial_scores(trials: object) -> list[tuple[object, object]]:
+    if not isinstance(trials, Sequence):
+        return []
+    return [(t.get("response"), t.get("prompt")) if isinstance(t, Mapping) else (t, None) for t in trials]
 
 
 def session_agreement(
@@ -719,39 +832,44 @@ def session_agreement(
     interval_seconds: float = 10.0,
 ) -> dict[AgreementKind, float | None]:
     """Every agreement formula that fits two observers' facts of one session (recording.methods
-    formats). Event counts are compared per ``interval_seconds`` window of the shorter observation."""
+    formats). Event counts are compared per ``interval_seconds`` window of the shorter observation.
+    Every value is a percentage 0..100, or None when the formula has nothing to compare."""
     found: dict[AgreementKind, float | None] = {}
     if method in {"count", "rate", "irt"}:
-        a, b = first.get("events", []), second.get("events", [])
+        a, b = _sequence(first.get("events")), _sequence(second.get("events"))
         found[AgreementKind.TOTAL_COUNT] = total_count_agreement(len(a), len(b))
         per_a = _events_per_interval(a, observed_seconds, interval_seconds)
         per_b = _events_per_interval(b, observed_seconds, interval_seconds)
-        found[AgreementKind.MEAN_COUNT_PER_INTERVAL] = mean_count_per_interval_agreement(per_a, per_b)
-        found[AgreementKind.EXACT_COUNT_PER_INTERVAL] = exact_count_per_interval_agreement(per_a, per_b)
+        windows = per_a is not None and per_b is not None
+        found[AgreementKind.MEAN_COUNT_PER_INTERVAL] = (
+            mean_count_per_interval_agreement(per_a or [], per_b or []) if windows else None
+        )
+        found[AgreementKind.EXACT_COUNT_PER_INTERVAL] = (
+            exact_count_per_interval_agreement(per_a or [], per_b or []) if windows else None
+        )
     elif method in {"partial_interval", "whole_interval", "momentary"}:
-        a, b = first.get("intervals", []), second.get("intervals", [])
+        a, b = _sequence(first.get("intervals")), _sequence(second.get("intervals"))
         found[AgreementKind.INTERVAL_BY_INTERVAL] = interval_by_interval_agreement(a, b)
         found[AgreementKind.SCORED_INTERVAL] = scored_interval_agreement(a, b)
         found[AgreementKind.UNSCORED_INTERVAL] = unscored_interval_agreement(a, b)
     elif method == "trials":
-        a = [(t.get("response"), t.get("prompt")) for t in first.get("trials", [])]
-        b = [(t.get("response"), t.get("prompt")) for t in second.get("trials", [])]
-        found[AgreementKind.TRIAL_BY_TRIAL] = trial_by_trial_agreement(a, b)
+        found[AgreementKind.TRIAL_BY_TRIAL] = trial_by_trial_agreement(
+            _trial_scores(first.get("trials")), _trial_scores(second.get("trials"))
+        )
     elif method == "task_analysis":
         found[AgreementKind.TRIAL_BY_TRIAL] = trial_by_trial_agreement(
-            first.get("steps", []), second.get("steps", [])
+            _sequence(first.get("steps")), _sequence(second.get("steps"))
         )
     elif method in {"duration", "latency"}:
         key = "episodes" if method == "duration" else "trials"
-        a_lengths = [float(end) - float(start) for start, end in first.get(key, []) if end is not None]
-        b_lengths = [float(end) - float(start) for start, end in second.get(key, []) if end is not None]
+        a_lengths, b_lengths = _durations(first.get(key)), _durations(second.get(key))
         found[AgreementKind.TOTAL_DURATION] = total_duration_agreement(
             math.fsum(a_lengths), math.fsum(b_lengths)
         )
         found[AgreementKind.MEAN_DURATION_PER_OCCURRENCE] = mean_duration_per_occurrence_agreement(
             a_lengths, b_lengths
         )
-    return found
+    return {kind: None if value is None or math.isnan(value) else value for kind, value in found.items()}
 
 
 PRIMARY_AGREEMENT = {
@@ -830,7 +948,8 @@ def celeration(points: Sequence[Point]) -> Celeration:
     """10 ** (7 x the least-squares slope per day of log10(rate))."""
     positive = [replace(p, value=math.log10(p.value)) for p in clean(points) if p.value > 0]
     line = ols(positive)
-    if line is None:
+    # Rates a moment apart can give a slope whose weekly factor is past the largest float: no factor.
+    if line is None or not math.isfinite(line.slope) or 7 * line.slope > FLOAT_LOG10_MAX:
         return Celeration(None, len(positive))
     return Celeration(10 ** (7 * line.slope), len(positive))
 

@@ -35,6 +35,7 @@ from paradesk.plans.models import (
     Service,
     TargetBehavior,
 )
+from paradesk.progress.models import ReportBatch
 from paradesk.recording.models import Observation, Session
 from paradesk.schedules.coverage_actions import create_absence
 from paradesk.schedules.coverage_models import Absence
@@ -153,7 +154,30 @@ def target_id(personas: Personas, target: Target, plan: Plan, requester: Staff |
         return persona_observation(personas).id
     if target in SCHEDULE_TARGETS:
         return schedule_target_id(personas, target, requester)
+    if target == Target.REPORT_BATCH:
+        return own_report_batch(personas, requester).id
     raise AssertionError(f"no id for target {target}")
+
+
+def own_report_batch(personas: Personas, requester: Staff | None) -> ReportBatch:
+    """A progress-report batch the requester asked for (made when missing; nobody signed in: the
+    case manager's)."""
+    owner = requester if requester is not None else personas.case_manager
+    found = ReportBatch.objects.filter(requested_by=owner).first()
+    if found is not None:
+        return found
+    return ReportBatch.objects.create(
+        district_id=owner.district_id,
+        requested_by=owner,
+        period_ending_from=datetime.date(2026, 11, 1),
+        period_ending_to=datetime.date(2026, 11, 30),
+        plan_ids=[str(personas.plan.id)],
+    )
+
+
+def plan_period_kwargs(plan: Plan) -> dict[str, uuid.UUID]:
+    """A plan and its first reporting period: the two ids of a progress report's URL."""
+    return {"plan_id": plan.id, "period_id": plan_item_id(plan, Target.PERIOD)}
 
 
 SCHEDULE_TARGETS = {
@@ -246,6 +270,8 @@ def page_url(page: Page, route: Route, personas: Personas, plan: Plan, requester
     if route.target == Target.NONE:
         assert not page.kwargs, f"{page.name} takes {page.kwargs} but its route names no target"
         return reverse(page.name)
+    if route.target == Target.PLAN_PERIOD:
+        return reverse(page.name, kwargs=plan_period_kwargs(plan))
     assert len(page.kwargs) == 1, f"{page.name} should take exactly one id, takes {page.kwargs}"
     if route.target == Target.CALENDAR_TOKEN:
         return reverse(page.name, kwargs={page.kwargs[0]: calendar_token(personas)})

@@ -1,0 +1,170 @@
+"""Progress reports as PDF: one student's report, and a batch of 200 reports made by the task
+(paradesk/progress/tasks.py run_batch, the function the background worker calls) into one PDF.
+
+Builds a 200-student scale district (paradesk/demo.py, each student an active IEP of 3-6 goals with
+a measure each) in a throwaway SQLite database and records 8 weeks of invented sessions
+(paradesk/recording/demo.py); the reports are for the reporting period that contains today.
+
+Floors, in the same process:
+- "WeasyPrint only": the same report's HTML, already rendered with its graphs already drawn,
+  turned into a PDF: no database, no analysis, no matplotlib. What is left above it is ours.
+- "bare page": a one-line HTML page to PDF, WeasyPrint's fixed cost per document.
+
+Run: .venv/bin/python benchmarks/progress_reports.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDENTS = 200
+REPEATS = 7
+
+if TYPE_CHECKING:
+    from paradesk.plans.models import Plan, ReportingPeriod
+
+
+def set_up_django(data_dir: str) -> None:
+    """A temporary SQLite database: settings read PARADESK_DATA_DIR when they are first imported."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["PARADESK_DATA_DIR"] = data_dir
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "paradesk.settings"
+    import django
+
+    django.setup()
+
+
+def missing() -> str | None:
+    import importlib.util
+
+    for module in ("paradesk.progress.reports", "paradesk.progress.pdf", "paradesk.progress.tasks"):
+        if importlib.util.find_spec(module) is None:
+            return f"{module} does not exist yet, so there is nothing to measure."
+    return None
+
+
+def median_seconds(action: Callable[[], object], times: int = REPEATS) -> float:
+    action()  # warm: fonts, templates, stylesheet
+    samples = []
+    for _ in range(times):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def current_pairs() -> list[tuple[Plan, ReportingPeriod]]:
+    """Each active plan of the scale district with its reporting period that contains today."""
+    from django.utils import timezone
+
+    from paradesk.demo import scale_district_id
+    from paradesk.plans.models import Plan, ReportingPeriod
+
+    today = timezone.localdate()
+    plans = (
+        Plan.objects.active()
+        .filter(district_id=scale_district_id(STUDENTS))
+        .select_related("student__school")
+    )
+    periods = {
+        period.plan_id: period
+        for period in ReportingPeriod.objects.filter(
+            plan__in=plans, start_date__lte=today, end_date__gte=today
+        )
+    }
+    return [
+        (plan, periods[plan.pk]) for plan in plans.order_by("student__last_name", "id") if plan.pk in periods
+    ]
+
+
+def run() -> int:
+    from django.core.management import call_command
+
+    from paradesk.demo import build_scale
+    from paradesk.people.models import Staff
+    from paradesk.progress import pdf, reports, tasks
+    from paradesk.progress.models import BatchStatus, ReportBatch
+    from paradesk.recording.demo import record_demo_history
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    result = build_scale(STUDENTS)
+    district = result.district
+    observations = record_demo_history(district)
+    print(
+        f"built {STUDENTS} students and {observations} observations in {time.perf_counter() - started:.1f} s"
+    )
+
+    pairs = current_pairs()
+    if len(pairs) < STUDENTS:
+        print(f"progress_reports: FAILED. Only {len(pairs)} plans have a period containing today.")
+        return 1
+    plan, period = pairs[0]
+    measures = len(reports.measures_of([plan]))
+
+    one = median_seconds(lambda: pdf.report_pdf(reports.report_for(plan, period)))
+    report = reports.report_for(plan, period)
+    data_only = median_seconds(lambda: reports.report_for(plan, period))
+    graphs = median_seconds(lambda: pdf.printed(report))
+    html = pdf.report_html(report)
+    floor = median_seconds(lambda: pdf.write(pdf.printer().document(html)))
+    bare = median_seconds(lambda: pdf.write(pdf.printer().document("<p>Progress report</p>")))
+    pages = len(pdf.printer().document(html).pages)
+    print(
+        f"one report ({measures} measures, {pages} pages): {one:.3f} s = {one / floor:.2f}x floor "
+        f"(WeasyPrint only, same HTML: {floor:.3f} s); bare one-page PDF {bare:.3f} s; "
+        f"of which data and analysis {data_only:.3f} s, graphs {graphs:.3f} s"
+    )
+
+    requester = Staff.objects.filter(district=district, is_active=True).first()
+    assert requester is not None
+    batch = ReportBatch.objects.create(
+        district=district,
+        requested_by=requester,
+        period_ending_from=period.end_date,
+        period_ending_to=period.end_date,
+        plan_ids=[str(p.pk) for p, _period in pairs[:STUDENTS]],
+    )
+    started = time.perf_counter()
+    status = tasks.run_batch(batch.pk)
+    elapsed = time.perf_counter() - started
+    batch.refresh_from_db()
+    if status != BatchStatus.DONE or batch.done != STUDENTS:
+        print(
+            f"progress_reports: FAILED. The batch ended {status} with {batch.done} of {batch.total}: {batch.error}"
+        )
+        return 1
+    size = len(bytes(batch.pdf or b""))
+    per_report = elapsed / STUDENTS
+    print(
+        f"batch of {STUDENTS} reports: {elapsed:.1f} s, {per_report:.3f} s per report = "
+        f"{per_report / floor:.2f}x floor ({floor:.3f} s); one PDF of {size / 1e6:.1f} MB"
+    )
+    return 0
+
+
+def main() -> int:
+    data_dir = tempfile.mkdtemp(prefix="paradesk-bench-")
+    try:
+        set_up_django(data_dir)
+        absent = missing()
+        if absent:
+            print(f"progress_reports: FAILED. {absent}", file=sys.stderr)
+            return 2
+        return run()
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

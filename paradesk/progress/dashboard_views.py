@@ -1,0 +1,160 @@
+"""The team dashboard: a case manager's (or provider's) caseload, each student's measures on active
+plans, and what needs a licensed teacher's attention first.
+
+The page lists only students the person case-manages or serves today, so every student on it is one
+the person may read the record of (docs/access.md); anyone else gets a page that says so. Its query
+count does not grow with the caseload: one query each for the students and their measures, the
+fixed queries of ``series.progress_of`` and of one calendar load, and one audit write.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from paradesk.access import audit
+from paradesk.people.models import Assignment, Staff, Student, TeamRole
+from paradesk.plans.models import Measure, Method, PlanStatus
+from paradesk.progress import alerts, series
+from paradesk.progress.alerts import Alert
+
+CASELOAD_ROLES = frozenset({TeamRole.CASE_MANAGER, TeamRole.PROVIDER})
+SHOW_ALL = "all"
+SHOW_ATTENTION = "attention"
+
+
+@dataclass
+class MeasureRow:
+    measure: Measure
+    url: str
+    alerts: list[Alert]
+    decision: str
+    last_day: datetime.date | None
+    this_week: int
+
+    @property
+    def urgency(self) -> int:
+        return self.alerts[0].urgency if self.alerts else len(alerts.Reason)
+
+
+@dataclass
+class StudentGroup:
+    student: Student
+    rows: list[MeasureRow] = field(default_factory=list)
+
+    @property
+    def alert_count(self) -> int:
+        return sum(len(row.alerts) for row in self.rows)
+
+    @property
+    def urgency(self) -> int:
+        return min((row.urgency for row in self.rows), default=len(alerts.Reason))
+
+    def needing_attention(self) -> list[MeasureRow]:
+        return [row for row in self.rows if row.alerts]
+
+
+def caseload_students(staff: Staff) -> models.QuerySet[Student]:
+    """Active students of the person's district they case-manage or serve as a provider today."""
+    if staff.district_id is None:
+        return Student.objects.none()
+    assigned = Assignment.objects.current().filter(staff=staff, team_role__in=CASELOAD_ROLES)
+    return (
+        Student.objects.active()
+        .filter(district_id=staff.district_id, id__in=assigned.values("student_id"))
+        .select_related("school")
+        .order_by("last_name", "first_name")
+    )
+
+
+def caseload_measures(student_ids: Sequence[uuid.UUID]) -> list[Measure]:
+    """The measures of the students' active plans, ABC incident recording left out (it has no
+    session values to judge)."""
+    return list(
+        Measure.objects.filter(plan__student_id__in=student_ids, plan__status=PlanStatus.ACTIVE)
+        .exclude(method=Method.ABC)
+        .select_related("plan__student__school", "goal", "target_behavior")
+        .order_by("plan__kind", "goal__order", "name")
+    )
+
+
+def measure_link_name() -> str:
+    """The measure's progress page; its raw data until the progress page exists."""
+    try:
+        reverse("measure_progress", kwargs={"measure_id": uuid.UUID(int=0)})
+    except NoReverseMatch:
+        return "measure_data"
+    return "measure_progress"
+
+
+def local_today() -> datetime.date:
+    return timezone.localdate()
+
+
+def quiet_days() -> int:
+    return int(getattr(settings, "PROGRESS_NO_DATA_SCHOOL_DAYS", alerts.NO_DATA_SCHOOL_DAYS))
+
+
+def build_groups(
+    students: Sequence[Student], measures: Sequence[Measure], today: datetime.date
+) -> list[StudentGroup]:
+    """Each student with their measures, the measures needing attention first (most urgent first),
+    and the students in the same order (then by name)."""
+    progress = series.progress_of(measures)
+    calendars = alerts.load_calendars(list(progress.values()), today)
+    found = alerts.alerts_for(progress.values(), today=today, calendars=calendars, quiet_days=quiet_days())
+    by_measure: dict[uuid.UUID, list[Alert]] = defaultdict(list)
+    for alert in found:
+        by_measure[alert.measure_id].append(alert)
+    link = measure_link_name()
+    groups = {student.pk: StudentGroup(student) for student in students}
+    for measure in measures:
+        own = progress[measure.pk]
+        groups[measure.plan.student_id].rows.append(
+            MeasureRow(
+                measure=measure,
+                url=reverse(link, kwargs={"measure_id": measure.pk}),
+                alerts=by_measure.get(measure.pk, []),
+                decision=alerts.decision_summary(own.result),
+                last_day=own.last_day,
+                this_week=alerts.sessions_this_week(own, today),
+            )
+        )
+    for group in groups.values():
+        group.rows.sort(key=lambda row: row.urgency)  # stable: plan and goal order within a reason
+    return sorted(groups.values(), key=lambda group: group.urgency)  # stable: name order
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The measures of the person's caseload that need attention (or all of them), and why."""
+    staff = cast(Staff, request.user)
+    show = SHOW_ALL if request.GET.get("show") == SHOW_ALL else SHOW_ATTENTION
+    today = local_today()
+    students = list(caseload_students(staff))
+    groups = build_groups(students, caseload_measures([s.pk for s in students]), today)
+    shown = groups if show == SHOW_ALL else [group for group in groups if group.alert_count]
+    audit.record_list_views(staff, [group.student for group in shown])
+    context = {
+        "groups": shown,
+        "show": show,
+        "caseload_size": len(students),
+        "calm_students": len(groups) - len(shown),
+        "alert_count": sum(group.alert_count for group in groups),
+        "today": today,
+        "quiet_days": quiet_days(),
+    }
+    template = "progress/dashboard.html"
+    return render(
+        request, f"{template}#dashboard-body" if getattr(request, "htmx", False) else template, context
+    )

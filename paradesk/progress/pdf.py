@@ -1,0 +1,223 @@
+"""Progress reports as PDF: a Django template rendered by WeasyPrint, one student per document,
+and many documents joined into one PDF for a batch.
+
+Rendering never reaches the network: the print stylesheet is read from the static files, relative
+links resolve against the static folder (``base_url``), and the URL fetcher refuses anything but
+``data:`` URLs and files inside the static folders. The graphs are helper SVGs from
+paradesk.progress.graphs, embedded as ``data:`` images. Fonts are DejaVu, from the system.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from paradesk.progress import series
+from paradesk.progress.reports import Report, ReportLine, ReportSection
+
+logger = logging.getLogger(__name__)
+
+STYLESHEET = "progress/report_print.css"
+TEMPLATE = "progress/pdf/report.html"
+GRAPH_WIDTH_IN = 7.0
+GRAPH_HEIGHT_IN = 3.0
+
+
+class RefusedURL(ValueError):
+    """A report asked for something outside the static files (WeasyPrint skips it and goes on)."""
+
+
+def stylesheet_path() -> Path:
+    found = finders.find(STYLESHEET)
+    if not found:
+        raise FileNotFoundError(STYLESHEET)
+    return Path(str(found)).resolve()
+
+
+def static_root() -> Path:
+    """The static folder that holds the print stylesheet: relative links resolve against it."""
+    return stylesheet_path().parent.parent
+
+
+def allowed_roots() -> tuple[Path, ...]:
+    return (static_root(), Path(settings.STATIC_ROOT).resolve())
+
+
+class OfflineFetcher(URLFetcher):
+    """Fetches ``data:`` URLs and files inside the static folders; refuses http(s) and the rest."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+        self.roots = tuple(roots)
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "file" and not self.inside_roots(url):
+            raise RefusedURL(f"outside the static files: {url}")
+        if scheme not in {"data", "file"}:
+            raise RefusedURL(f"not fetched while printing: {scheme}")
+        return super().fetch(url, headers)
+
+    def inside_roots(self, url: str) -> bool:
+        from urllib.request import url2pathname
+
+        path = Path(url2pathname(url.split("?", 1)[0].removeprefix("file:"))).resolve()
+        return any(path.is_relative_to(root) for root in self.roots)
+
+
+class Printer:
+    """What every render reuses: fonts, the parsed stylesheet and the fetcher. One per thread
+    (WeasyPrint's font configuration is not shared between threads)."""
+
+    def __init__(self) -> None:
+        self.fonts = FontConfiguration()
+        self.fetcher = OfflineFetcher(allowed_roots())
+        self.base_url = static_root().as_uri() + "/"
+        self.stylesheet = CSS(
+            filename=str(stylesheet_path()), font_config=self.fonts, url_fetcher=self.fetcher
+        )
+
+    def document(self, html: str) -> Document:
+        page = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        return page.render(stylesheets=[self.stylesheet], font_config=self.fonts)
+
+
+_local = threading.local()
+
+
+def printer() -> Printer:
+    found = getattr(_local, "printer", None)
+    if found is None:
+        found = _local.printer = Printer()
+    return found
+
+
+# ---- graphs and words from paradesk.progress.graphs / words (helper modules) ----------------------------
+
+
+def helper(module: str, name: str) -> Callable[..., Any] | None:
+    """A function of a sibling module, or None while it does not exist yet."""
+    try:
+        return getattr(importlib.import_module(f"paradesk.progress.{module}"), name, None)
+    except ImportError:
+        return None
+
+
+def graph_uri(progress: series.MeasureProgress) -> str | None:
+    """The measure's graph as a ``data:`` SVG image, or None without data (nothing to draw)."""
+    draw = helper("graphs", "svg")
+    if draw is None or not progress.sessions:
+        return None
+    svg = draw(progress, width_in=GRAPH_WIDTH_IN, height_in=GRAPH_HEIGHT_IN)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def decision_words(progress: series.MeasureProgress) -> list[str]:
+    words = helper("words", "decision_words")
+    if words is None:
+        return []
+    found = words(progress)
+    if isinstance(found, str):
+        return [found] if found else []
+    return [str(part) for part in found or []]
+
+
+# ---- pages --------------------------------------------------------------------------------------------
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal; "<" escaped too, so no translation can close the style element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
+    return f'"{escaped}"'
+
+
+def css_content(text: str) -> str:
+    """A translated "Page {page} of {pages}" as a CSS ``content`` value with page counters."""
+    parts = re.split(r"(\{page\}|\{pages\})", text)
+    counters = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    return " ".join(counters.get(part) or css_string(part) for part in parts if part)
+
+
+def page_css() -> str:
+    """The page margins' words, in the reader's language (CSS cannot call gettext)."""
+    left = css_string(_("Confidential student record (FERPA)"))
+    right = css_content(_("Page {page} of {pages}"))
+    return f"@page {{ @bottom-left {{ content: {left}; }} @bottom-right {{ content: {right}; }} }}"
+
+
+@dataclass
+class PrintedLine:
+    line: ReportLine
+    graph: str | None
+    decision_words: list[str]
+
+
+@dataclass
+class PrintedSection:
+    section: ReportSection
+    lines: list[PrintedLine]
+
+
+def printed(report: Report, *, with_graphs: bool = True) -> list[PrintedSection]:
+    def one(line: ReportLine) -> PrintedLine:
+        graph = graph_uri(line.progress) if with_graphs else None
+        return PrintedLine(line, graph, decision_words(line.progress))
+
+    return [PrintedSection(section, [one(line) for line in section.lines]) for section in report.sections]
+
+
+def report_context(report: Report, *, with_graphs: bool = True) -> dict[str, Any]:
+    plan = report.plan
+    return {
+        "report": report,
+        "plan": plan,
+        "student": plan.student,
+        "school": plan.student.school,
+        "period": report.period,
+        "sections": printed(report, with_graphs=with_graphs),
+        "page_css": page_css(),
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
+    }
+
+
+def report_html(report: Report, *, with_graphs: bool = True) -> str:
+    return render_to_string(TEMPLATE, report_context(report, with_graphs=with_graphs))
+
+
+def report_document(report: Report) -> Document:
+    return printer().document(report_html(report))
+
+
+def report_pdf(report: Report) -> bytes:
+    return write(report_document(report))
+
+
+def write(document: Document) -> bytes:
+    found = document.write_pdf()
+    assert found is not None
+    return found
+
+
+def combined_pdf(documents: Iterable[Document]) -> bytes:
+    """One PDF of every page of the documents, in order (each keeps its own page numbers)."""
+    kept = list(documents)
+    if not kept:
+        raise ValueError("no documents to join")
+    pages = [page for document in kept for page in document.pages]
+    return write(kept[0].copy(pages))
