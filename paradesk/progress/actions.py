@@ -125,6 +125,8 @@ def confirm_mastery(
             _("Mastery of this measure is already confirmed: it is in %(status)s.")
             % {"status": measure.get_status_display().lower()}
         )
+    if measure.status == MeasureStatus.DISCONTINUED:
+        raise ValidationError(_("This measure is discontinued: there is no mastery to confirm."))
     progress = progress_of(measure)
     check_day(on, progress, "confirmed_on")
     reason = reason.strip()

@@ -479,24 +479,30 @@ class Phase:
 
 def phases(points: Sequence[Point], changes: Sequence[PhaseChange] = ()) -> list[Phase]:
     """Split the series at the phase changes (a change on a day takes that day's points). The series
-    starts in baseline. When the latest phase is a baseline that nothing ends, its first 3 points are
-    the baseline and an implicit intervention phase follows them."""
+    starts in baseline. A baseline is 3-5 points: a baseline phase that nothing ends yet, and one
+    longer than 5 points that a later change ends, keep their first 3 points as the baseline, and an
+    implicit intervention phase holds the rest. So a teacher who never marked the start of teaching
+    and adds a change later keeps the baseline the graph already showed."""
     ordered = clean(points)
     marks = sorted((c for c in changes if finite(c.day)), key=lambda change: change.day)
     start = ordered[0].day if ordered else (marks[0].day if marks else 0.0)
     bounds = [PhaseChange(min(start, marks[0].day) if marks else start, PhaseKind.BASELINE, "")]
     bounds += marks
-    found: list[Phase] = []
+    explicit: list[Phase] = []
     for index, bound in enumerate(bounds):
         end = bounds[index + 1].day if index + 1 < len(bounds) else math.inf
         inside = tuple(p for p in ordered if bound.day <= p.day < end)
-        if index and bound.day == bounds[index - 1].day and found:
-            found.pop()  # two changes on one day: the later one stands
-        found.append(Phase(bound.kind, bound.day, bound.label, inside))
-    last = found[-1]
-    if last.kind is PhaseKind.BASELINE and len(last.points) > BASELINE_MIN_POINTS:
-        head, tail = last.points[:BASELINE_MIN_POINTS], last.points[BASELINE_MIN_POINTS:]
-        found[-1] = replace(last, points=head)
+        if index and bound.day == bounds[index - 1].day and explicit:
+            explicit.pop()  # two changes on one day: the later one stands
+        explicit.append(Phase(bound.kind, bound.day, bound.label, inside))
+    found: list[Phase] = []
+    for index, phase in enumerate(explicit):
+        longest = BASELINE_MAX_POINTS if index + 1 < len(explicit) else BASELINE_MIN_POINTS
+        if phase.kind is not PhaseKind.BASELINE or len(phase.points) <= longest:
+            found.append(phase)
+            continue
+        head, tail = phase.points[:BASELINE_MIN_POINTS], phase.points[BASELINE_MIN_POINTS:]
+        found.append(replace(phase, points=head))
         found.append(Phase(PhaseKind.INTERVENTION, tail[0].day, "", tail, implicit=True))
     return found
 

@@ -230,8 +230,11 @@ def trend_marks(progress: MeasureProgress) -> dict[str, dict[str, Any] | None]:
 
 
 def trend_note(progress: MeasureProgress) -> str:
-    if progress.result.trends.get(analysis.Estimator.OLS) is not None:
+    result = progress.result
+    if result.trends.get(analysis.Estimator.OLS) is not None:
         return ""
+    if result.phases and result.phases[-1].kind is analysis.PhaseKind.MAINTENANCE:
+        return _("No trend line during maintenance probes.")
     return _("Too few points for a trend line (%(points)d of %(needed)d).") % {
         "points": len(progress.result.current),
         "needed": analysis.TREND_MIN_POINTS,
@@ -289,13 +292,17 @@ def y_range(progress: MeasureProgress, values: Sequence[float]) -> list[float]:
     return [0.0, round(highest * Y_HEADROOM, 4)]
 
 
-def x_range(sessions: Sequence[dict[str, Any]], *segments: dict[str, Any] | None) -> list[float] | None:
-    xs = [row["x"] for row in sessions]
+def x_range(
+    sessions: Sequence[dict[str, Any]], phases: Sequence[dict[str, Any]], *segments: dict[str, Any] | None
+) -> list[float] | None:
+    """From the first to the last thing drawn (a session, a phase line, a line's end), a day wider
+    on each side; None without sessions (the graph then says so and draws nothing)."""
+    if not sessions:
+        return None
+    xs = [row["x"] for row in sessions] + [p["line_x"] for p in phases if p["line_x"] is not None]
     for drawn in segments:
         if drawn is not None:
             xs += [drawn["from"]["x"], drawn["to"]["x"]]
-    if not xs:
-        return None
     return [min(xs) - X_PADDING_DAYS, max(xs) + X_PADDING_DAYS]
 
 
@@ -335,14 +342,15 @@ def graph_data(progress: MeasureProgress) -> dict[str, Any]:
     baseline, aimline = baseline_mark(progress), aimline_mark(progress)
     trends = trend_marks(progress)
     mastery = result.mastery
+    phases = phase_marks(result.phases, xs, owner)
     return {
         "unit": unit,
         "axis_label": axis_label,
         "direction": progress.measure.direction,
         "y_range": y_range(progress, [row["value"] for row in rows]),
-        "x_range": x_range(rows, baseline, aimline),
+        "x_range": x_range(rows, phases, baseline, aimline),
         "sessions": rows,
-        "phases": phase_marks(result.phases, xs, owner),
+        "phases": phases,
         "baseline": baseline,
         "aimline": aimline,
         "trend": trends[analysis.Estimator.OLS],

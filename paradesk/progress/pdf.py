@@ -16,6 +16,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -214,10 +215,32 @@ def write(document: Document) -> bytes:
     return found
 
 
-def combined_pdf(documents: Iterable[Document]) -> bytes:
-    """One PDF of every page of the documents, in order (each keeps its own page numbers)."""
+class CountedPage:
+    """A page that says when it has been drawn into the PDF. WeasyPrint lays pages out first and
+    draws them (the costly part for SVG graphs) only while writing, so a batch counts drawn pages
+    to keep its progress honest."""
+
+    def __init__(self, page: Any, drawn: Callable[[], None]) -> None:
+        self._page = page
+        self._drawn = drawn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
+
+    def paint(self, stream: Any, scale: float = 1) -> None:
+        self._page.paint(stream, scale)
+        self._drawn()
+
+
+def combined_pdf(documents: Iterable[Document], drawn: Callable[[int], None] | None = None) -> bytes:
+    """One PDF of every page of the documents, in order (each keeps its own page numbers).
+    ``drawn(n)`` is called once the n-th document's last page is drawn."""
     kept = list(documents)
     if not kept:
         raise ValueError("no documents to join")
-    pages = [page for document in kept for page in document.pages]
+    pages: list[Any] = []
+    for number, document in enumerate(kept, start=1):
+        pages += document.pages[:-1]
+        last = document.pages[-1]
+        pages.append(last if drawn is None else CountedPage(last, partial(drawn, number)))
     return write(kept[0].copy(pages))

@@ -158,6 +158,17 @@ def progress_report_pdf(request: HttpRequest, plan_id: uuid.UUID, period_id: uui
 # ---- batches --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ShownBatch:
+    batch: ReportBatch
+    reports: int
+    percent: int
+
+
+def shown(batch: ReportBatch) -> ShownBatch:
+    return ShownBatch(batch, tasks.reports_in(batch), tasks.percent_done(batch))
+
+
 def own_batch(staff: Staff, batch_id: uuid.UUID) -> ReportBatch:
     """A batch is seen only by the person who asked for it; anyone else's is not found."""
     batch = (
@@ -192,7 +203,12 @@ def report_batches(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "scopes": scopes,
-        "batches": ReportBatch.objects.filter(requested_by=staff).select_related("school")[:RECENT_BATCHES],
+        "batches": [
+            shown(batch)
+            for batch in ReportBatch.objects.filter(requested_by=staff)
+            .select_related("school")
+            .defer("pdf")[:RECENT_BATCHES]
+        ],
     }
     status = INVALID if request.method == "POST" else 200
     return render(request, "progress/report_batches.html", context, status=status)
@@ -202,7 +218,7 @@ def report_batches(request: HttpRequest) -> HttpResponse:
 def report_batch(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     """The batch's progress bar (htmx polls it every second while it runs), then its download."""
     batch = own_batch(signed_in(request), batch_id)
-    context = {"batch": batch, "running": batch.status in tasks.UNFINISHED}
+    context = {"shown": shown(batch), "batch": batch, "running": batch.status in tasks.UNFINISHED}
     template = "progress/report_batch.html"
     return render(request, f"{template}#status" if is_htmx(request) else template, context)
 
@@ -216,7 +232,7 @@ def report_batch_pdf(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
         return redirect("report_batch", batch_id=batch.pk)
     students = tasks.student_ids(batch)
     if visible_students(staff).filter(pk__in=students).count() != len(students):
-        context = {"batch": batch, "running": False, "no_longer_yours": True}
+        context = {"shown": shown(batch), "batch": batch, "running": False, "no_longer_yours": True}
         return render(request, "progress/report_batch.html", context, status=403)
     with transaction.atomic():
         for student_id in students:

@@ -140,7 +140,7 @@ def point_of(session: Session) -> analysis.Point:
         day=analysis.day_number(session.day),
         value=session.value,
         trials=support.get("trials"),  # type: ignore[arg-type]
-        staff=str(session.recorded_by_id),
+        staff="" if session.recorded_by_id is None else str(session.recorded_by_id),
         setting=session.setting,
         max_prompt_rank=support.get("max_prompt_rank"),  # type: ignore[arg-type]
         percent_independent=support.get("percent_independent"),

@@ -174,20 +174,39 @@ def batch_pairs(batch: ReportBatch) -> list[tuple[Plan, ReportingPeriod]]:
     return [(plans[pk], period) for pk in batch.plan_ids if pk in plans for period in by_plan.get(pk, [])]
 
 
+# Each report is two steps of the progress bar: laid out (data, graphs, layout), then drawn into the
+# one PDF; drawing the graphs is about as long as the rest, and happens only while writing.
+STEPS_PER_REPORT = 2
+
+
 def make_batch(batch: ReportBatch) -> None:
     pairs = batch_pairs(batch)
-    ReportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, total=len(pairs), done=0)
+    total = len(pairs) * STEPS_PER_REPORT
+    ReportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, total=total, done=0)
     if not pairs:
         fail(batch.pk, _("No reporting period of these students' plans ends between those dates any more."))
         return
     documents = []
-    for done, report in enumerate(reports.reports_for(pairs), start=1):
+    for laid_out, report in enumerate(reports.reports_for(pairs), start=1):
         documents.append(pdf.report_document(report))
-        ReportBatch.objects.filter(pk=batch.pk).update(done=done)
-    joined = pdf.combined_pdf(documents)
+        ReportBatch.objects.filter(pk=batch.pk).update(done=laid_out)
+
+    def drawn(count: int) -> None:
+        ReportBatch.objects.filter(pk=batch.pk).update(done=len(pairs) + count)
+
+    joined = pdf.combined_pdf(documents, drawn)
     ReportBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.DONE, pdf=joined, error="", finished_at=timezone.now()
     )
+
+
+def reports_in(batch: ReportBatch) -> int:
+    """How many reports the batch holds (its progress counts two steps for each)."""
+    return batch.total // STEPS_PER_REPORT
+
+
+def percent_done(batch: ReportBatch) -> int:
+    return round(100 * batch.done / batch.total) if batch.total else 0
 
 
 def run_batch(batch_id: uuid.UUID) -> BatchStatus | None:

@@ -327,3 +327,20 @@ def test_every_formula_is_shown_for_a_duration_check(client_for: Any, personas: 
     assert "Mean duration-per-occurrence: 85.0%" in page
     assert "Total duration: 100.0%" in page
     assert Observation.objects.count() == 2
+
+
+def test_a_measure_without_a_mastery_rule_leaves_mastery_to_judgement(
+    client_for: Any, personas: Personas
+) -> None:
+    count = MeasureFactory.create(goal=personas.goal, method=Method.COUNT, name="Words read aloud")
+    client = client_for(personas.case_manager)
+    page = client.get(url("measure_mastery", count)).content.decode()
+    assert 'data-mastery="none"' in page
+    response = client.post(url("measure_mastery", count), {"confirmed_on": "2026-10-20"})
+    assert response.status_code == 422
+    response = client.post(
+        url("measure_mastery", count),
+        {"confirmed_on": "2026-10-20", "without_rule": "on", "reason": "Probe data."},
+    )
+    assert response.status_code == 302
+    assert Measure.objects.get(pk=count.pk).status == MeasureStatus.MAINTENANCE

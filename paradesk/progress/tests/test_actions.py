@@ -157,6 +157,15 @@ def test_mastery_is_confirmed_once(personas: Personas) -> None:
     assert PhaseChange.objects.count() == 1
 
 
+def test_a_discontinued_measure_has_no_mastery_to_confirm(personas: Personas) -> None:
+    sessions(personas, [9, 10, 9])
+    Measure.objects.filter(pk=personas.measure.pk).update(status=MeasureStatus.DISCONTINUED)
+    with pytest.raises(ValidationError, match="discontinued"):
+        actions.confirm_mastery(actor=personas.case_manager, measure=fresh(personas.measure), on=TODAY)
+    assert fresh(personas.measure).status == MeasureStatus.DISCONTINUED
+    assert not PhaseChange.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("day", "why"),
     [(datetime.date(2026, 10, 21), "future"), (datetime.date(2026, 8, 31), "before")],

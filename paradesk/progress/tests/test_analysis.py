@@ -410,6 +410,27 @@ def test_explicit_phase_changes_split_the_series() -> None:
     assert not any(p.implicit for p in found)
 
 
+def test_a_baseline_of_five_points_that_a_change_ends_stays_whole() -> None:
+    found = analysis.phases(series(*range(8)), [PhaseChange(6, PhaseKind.INTERVENTION, "teaching")])
+    assert [(p.kind, p.implicit, [q.day for q in p.points]) for p in found] == [
+        (PhaseKind.BASELINE, False, [1, 2, 3, 4, 5]),
+        (PhaseKind.INTERVENTION, False, [6, 7, 8]),
+    ]
+
+
+def test_a_change_after_unmarked_teaching_keeps_the_three_point_baseline() -> None:
+    """Teaching never marked: days 1-3 are the baseline, 4-9 the implicit intervention phase, both
+    before and after the teacher adds "token board" on day 10."""
+    before = analysis.phases(series(*range(9)))
+    after = analysis.phases(series(*range(12)), [PhaseChange(10, PhaseKind.INTERVENTION, "token board")])
+    shape = [(PhaseKind.BASELINE, False, [1, 2, 3]), (PhaseKind.INTERVENTION, True, [4, 5, 6, 7, 8, 9])]
+    assert [(p.kind, p.implicit, [q.day for q in p.points]) for p in before] == shape
+    assert [(p.kind, p.implicit, [q.day for q in p.points]) for p in after] == [
+        *shape,
+        (PhaseKind.INTERVENTION, False, [10, 11, 12]),
+    ]
+
+
 def test_two_changes_on_one_day_the_later_stands() -> None:
     changes = [PhaseChange(4, PhaseKind.INTERVENTION, "A"), PhaseChange(4, PhaseKind.INTERVENTION, "B")]
     found = analysis.phases(series(*range(6)), changes)
@@ -579,6 +600,18 @@ def test_total_duration_agreement() -> None:
 def test_mean_duration_per_occurrence_agreement_matches_domain_example() -> None:
     # DOMAIN.md: (0.75 + 1.0 + 0.8) / 3 = 85%: 3 of 4 s, 5 of 5 s, 4 of 5 s.
     assert analysis.mean_duration_per_occurrence_agreement([3, 5, 4], [4, 5, 5]) == pytest.approx(85)
+
+
+def test_two_observers_who_saw_nothing_agree_fully() -> None:
+    # Both zero: 100 for every formula with a denominator; scored-interval has none (None).
+    assert analysis.total_count_agreement(0, 0) == 100
+    assert analysis.mean_count_per_interval_agreement([0, 0, 0], [0, 0, 0]) == 100
+    assert analysis.exact_count_per_interval_agreement([0, 0, 0], [0, 0, 0]) == 100
+    assert analysis.interval_by_interval_agreement([False] * 4, [False] * 4) == 100
+    assert analysis.unscored_interval_agreement([False] * 4, [False] * 4) == 100
+    assert analysis.scored_interval_agreement([False] * 4, [False] * 4) is None
+    assert analysis.total_duration_agreement(0, 0) == 100
+    assert analysis.mean_duration_per_occurrence_agreement([0, 4], [0, 2]) == 75  # (1 + 0.5) / 2
 
 
 @pytest.mark.parametrize(

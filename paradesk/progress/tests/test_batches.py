@@ -124,7 +124,7 @@ def test_the_task_makes_one_pdf_with_every_students_report(
         batch = caseload_batch(personas)
     assert tasks.run_batch(batch.pk) == BatchStatus.DONE
     batch.refresh_from_db()
-    assert (batch.status, batch.total, batch.done, batch.error) == (BatchStatus.DONE, 2, 2, "")
+    assert (batch.status, batch.total, batch.done, batch.error) == (BatchStatus.DONE, 4, 4, "")
     assert batch.finished_at is not None
     text = pdf_text(bytes(batch.pdf or b""), tmp_path)
     assert text.index("Ada Aardvark") < text.index("Zebulon Quillfeather")
@@ -134,25 +134,39 @@ def test_the_task_makes_one_pdf_with_every_students_report(
     assert ProgressEntry.objects.filter(period__plan__in=[personas.plan]).count() == 2
 
 
-def test_the_progress_moves_as_each_report_is_made(
+def test_the_progress_moves_as_each_report_is_laid_out_then_drawn(
     personas: Personas,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
+    """Two reports, two steps each: laid out (1, 2 of 4), then drawn into the one PDF (3, 4 of 4)."""
     second_student(personas)
     with django_capture_on_commit_callbacks(execute=False):
         batch = caseload_batch(personas)
     seen: list[tuple[str, int, int]] = []
-    render = pdf.report_document
 
-    def watched(report: Any) -> Any:
-        now = ReportBatch.objects.get(pk=batch.pk)
-        seen.append((now.status, now.done, now.total))
+    def now() -> None:
+        found = ReportBatch.objects.get(pk=batch.pk)
+        seen.append((found.status, found.done, found.total))
+
+    render, join = pdf.report_document, pdf.combined_pdf
+
+    def laid_out(report: Any) -> Any:
+        now()
         return render(report)
 
-    monkeypatch.setattr(pdf, "report_document", watched)
+    def joined(documents: Any, drawn: Callable[[int], None]) -> bytes:
+        def watched(count: int) -> None:
+            drawn(count)
+            now()
+
+        return join(documents, watched)
+
+    monkeypatch.setattr(pdf, "report_document", laid_out)
+    monkeypatch.setattr(pdf, "combined_pdf", joined)
     tasks.run_batch(batch.pk)
-    assert seen == [("running", 0, 2), ("running", 1, 2)]
+    assert seen == [("running", 0, 4), ("running", 1, 4), ("running", 3, 4), ("running", 4, 4)]
+    assert ReportBatch.objects.get(pk=batch.pk).status == BatchStatus.DONE
 
 
 def test_a_failure_is_a_plain_message_and_the_log_names_no_student(
@@ -279,13 +293,14 @@ def test_the_bar_moves_then_offers_the_download(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False):
         batch = caseload_batch(personas)
-    ReportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, total=4, done=1)
+    ReportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, total=4, done=1)  # 2 reports
     url = reverse("report_batch", kwargs={"batch_id": batch.pk})
     polled = (
         signed_in(client, personas.case_manager).get(url, headers={"HX-Request": "true"}).content.decode()
     )
     assert "<html" not in polled
-    assert '<progress id="batch-progress" value="1" max="4">' in polled
+    assert '<progress id="batch-progress" value="1" max="4">25%</progress>' in polled
+    assert "Making 2 reports: 25% done" in polled
     assert 'hx-trigger="every 1s"' in polled
     tasks.run_batch(batch.pk)
     finished = client.get(url, headers={"HX-Request": "true"}).content.decode()
@@ -367,7 +382,7 @@ def test_the_worker_makes_a_batch_asked_for_on_the_page(
     assert DBTaskResult.objects.ready().count() == 1
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     batch.refresh_from_db()
-    assert (batch.status, batch.done, batch.total) == (BatchStatus.DONE, 2, 2)
+    assert (batch.status, batch.done, batch.total) == (BatchStatus.DONE, 4, 4)
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     text = pdf_text(bytes(batch.pdf or b""), tmp_path)
     assert plan.student.display_name in text

@@ -429,3 +429,9 @@ def test_another_plans_period_is_not_found(client: Client, personas: Personas) -
     )
     response = signed_in(client, personas.case_manager).get(report_url(personas.plan, other))
     assert response.status_code == 404
+
+
+def test_the_plan_page_links_each_periods_report(client: Client, personas: Personas) -> None:
+    period = quarter(personas.plan)
+    page = signed_in(client, personas.assigned_para).get(reverse("plan_detail", args=[personas.plan.pk]))
+    assert report_url(personas.plan, period) in page.content.decode()

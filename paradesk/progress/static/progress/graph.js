@@ -27,6 +27,7 @@
     prompt: "#8a5300",
   };
   var LABEL_ROW_PX = 16;
+  var NAMED_LEVELS_MIN_WIDTH = 560;
 
   function seconds(day) {
     return (day - EPOCH_ORDINAL) * DAY_SECONDS;
@@ -156,7 +157,7 @@
       },
       { label: data.axis_label, size: 56 },
     ];
-    if (data.support.shown) addSupport(data, axis, columns, series, axes, number, rowAt);
+    if (data.support.shown) addSupport(data, axis, columns, series, axes, number, rowAt, width);
     return {
       options: {
         width: width,
@@ -187,7 +188,7 @@
 
   /* Trials and task analysis: percent independent and the mean prompt level (shown on the same
    * percent scale, named by level on a right-hand axis, as in the PDF graph). */
-  function addSupport(data, axis, columns, series, axes, number, rowAt) {
+  function addSupport(data, axis, columns, series, axes, number, rowAt, width) {
     var levels = data.support.levels;
     var steps = Math.max(1, levels.length - 1);
     var acquisition = function (row) { return !row.probe && row.prompt_y !== null; };
@@ -210,6 +211,9 @@
     axes.push({
       scale: "y",
       side: 1,
+      // On a phone the level names would leave the sessions too little room; the legend names
+      // the level under the cursor instead.
+      show: width >= NAMED_LEVELS_MIN_WIDTH,
       size: 110,
       grid: { show: false },
       stroke: COLORS.prompt,
