@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import math
 import numbers
 import statistics
@@ -102,6 +103,12 @@ class Point:
 
 def finite(value: object) -> bool:
     """A real number that is not NaN or infinite (numpy scalars included; a bool is not a number)."""
+    # Plain floats and ints first: this runs for every point of every analysis.
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    if kind is int:
+        return True
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -110,11 +117,20 @@ def _sequence(value: object) -> Sequence[Any]:
     return value if isinstance(value, Sequence) and not isinstance(value, str) else []
 
 
-def clean(points: Iterable[Point]) -> list[Point]:
+class Cleaned(tuple[Point, ...]):
+    """Points that ``clean`` has already checked and sorted: cleaning them again costs nothing (one
+    analysis reads the same points through a dozen functions)."""
+
+    __slots__ = ()
+
+
+def clean(points: Iterable[Point]) -> Cleaned:
     """Points with a finite day and value, in day order (stable: same-day sessions keep their
     order)."""
+    if type(points) is Cleaned:
+        return points
     kept = [point for point in points if finite(point.day) and finite(point.value)]
-    return sorted(kept, key=lambda point: point.day)
+    return Cleaned(sorted(kept, key=lambda point: point.day))
 
 
 @dataclass(frozen=True)
@@ -392,15 +408,22 @@ def mastery(points: Sequence[Point], rule: MasteryRule) -> Mastery:
 # ---- independence (is support fading?) --------------------------------------------------------------
 
 
+@functools.cache
+def _ranks(hierarchy: tuple[str, ...]) -> dict[str, int]:
+    ranks = {level: index for index, level in enumerate(hierarchy)}
+    ranks["not_done"] = len(hierarchy)
+    return ranks
+
+
 def prompt_ranks(spec: MeasureSpec, facts: Mapping[str, Any]) -> list[int]:
     """The prompt rank (index in the hierarchy, 0 = independent) of each trial or task step; a step
     not done ranks past the most intrusive prompt. Unknown levels are left out."""
-    hierarchy = spec.hierarchy
-    ranks = {level: index for index, level in enumerate(hierarchy)}
-    ranks["not_done"] = len(hierarchy)
+    ranks = _ranks(spec.hierarchy)
     if spec.method == "trials":
         trials = _sequence(facts.get("trials"))
-        levels = [trial.get("prompt") for trial in trials if isinstance(trial, Mapping)]
+        levels = [
+            trial.get("prompt") for trial in trials if type(trial) is dict or isinstance(trial, Mapping)
+        ]
     elif spec.method == "task_analysis":
         levels = list(_sequence(facts.get("steps")))
     else:
@@ -491,7 +514,7 @@ def phases(points: Sequence[Point], changes: Sequence[PhaseChange] = ()) -> list
     explicit: list[Phase] = []
     for index, bound in enumerate(bounds):
         end = bounds[index + 1].day if index + 1 < len(bounds) else math.inf
-        inside = tuple(p for p in ordered if bound.day <= p.day < end)
+        inside = Cleaned(p for p in ordered if bound.day <= p.day < end)
         if index and bound.day == bounds[index - 1].day and explicit:
             explicit.pop()  # two changes on one day: the later one stands
         explicit.append(Phase(bound.kind, bound.day, bound.label, inside))
@@ -501,7 +524,8 @@ def phases(points: Sequence[Point], changes: Sequence[PhaseChange] = ()) -> list
         if phase.kind is not PhaseKind.BASELINE or len(phase.points) <= longest:
             found.append(phase)
             continue
-        head, tail = phase.points[:BASELINE_MIN_POINTS], phase.points[BASELINE_MIN_POINTS:]
+        head = Cleaned(phase.points[:BASELINE_MIN_POINTS])
+        tail = Cleaned(phase.points[BASELINE_MIN_POINTS:])
         found.append(replace(phase, points=head))
         found.append(Phase(PhaseKind.INTERVENTION, tail[0].day, "", tail, implicit=True))
     return found
@@ -563,7 +587,9 @@ def analyze(points: Sequence[Point], goal: Goal, changes: Sequence[PhaseChange] 
         elif goal.plan_baseline is not None and goal.plan_start_day is not None:
             line = aimline(goal.plan_start_day, goal.plan_baseline, goal.target_day, goal.target_value)
     acquisition = [phase for phase in split if phase.kind is PhaseKind.INTERVENTION]
-    current = acquisition[-1].points if acquisition and split[-1].kind is PhaseKind.INTERVENTION else ()
+    current = (
+        acquisition[-1].points if acquisition and split[-1].kind is PhaseKind.INTERVENTION else Cleaned()
+    )
     trends = {estimator: trend(current, estimator) for estimator in Estimator}
     return Analysis(
         points=tuple(ordered),

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from paradesk.access import audit
@@ -89,15 +89,6 @@ def caseload_measures(student_ids: Sequence[uuid.UUID]) -> list[Measure]:
     )
 
 
-def measure_link_name() -> str:
-    """The measure's progress page; its raw data until the progress page exists."""
-    try:
-        reverse("measure_progress", kwargs={"measure_id": uuid.UUID(int=0)})
-    except NoReverseMatch:
-        return "measure_data"
-    return "measure_progress"
-
-
 def local_today() -> datetime.date:
     return timezone.localdate()
 
@@ -117,14 +108,13 @@ def build_groups(
     by_measure: dict[uuid.UUID, list[Alert]] = defaultdict(list)
     for alert in found:
         by_measure[alert.measure_id].append(alert)
-    link = measure_link_name()
     groups = {student.pk: StudentGroup(student) for student in students}
     for measure in measures:
         own = progress[measure.pk]
         groups[measure.plan.student_id].rows.append(
             MeasureRow(
                 measure=measure,
-                url=reverse(link, kwargs={"measure_id": measure.pk}),
+                url=reverse("measure_progress", kwargs={"measure_id": measure.pk}),
                 alerts=by_measure.get(measure.pk, []),
                 decision=alerts.decision_summary(own.result),
                 last_day=own.last_day,

@@ -169,11 +169,11 @@ def shown(batch: ReportBatch) -> ShownBatch:
     return ShownBatch(batch, tasks.reports_in(batch), tasks.percent_done(batch))
 
 
-def own_batch(staff: Staff, batch_id: uuid.UUID) -> ReportBatch:
-    """A batch is seen only by the person who asked for it; anyone else's is not found."""
-    batch = (
-        ReportBatch.objects.filter(pk=as_uuid(batch_id), requested_by=staff).select_related("school").first()
-    )
+def own_batch(staff: Staff, batch_id: uuid.UUID, *, with_pdf: bool = False) -> ReportBatch:
+    """A batch is seen only by the person who asked for it; anyone else's is not found. The PDF
+    (megabytes) is loaded only to be downloaded, not each second the bar is polled."""
+    found = ReportBatch.objects.filter(pk=as_uuid(batch_id), requested_by=staff).select_related("school")
+    batch = (found if with_pdf else found.defer("pdf")).first()
     if batch is None:
         raise Http404
     return batch
@@ -227,7 +227,7 @@ def report_batch(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
 def report_batch_pdf(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     """The batch's one PDF, audited as an export of each student's record in it."""
     staff = signed_in(request)
-    batch = own_batch(staff, batch_id)
+    batch = own_batch(staff, batch_id, with_pdf=True)
     if batch.status != BatchStatus.DONE or not batch.pdf:
         return redirect("report_batch", batch_id=batch.pk)
     students = tasks.student_ids(batch)

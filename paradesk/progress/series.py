@@ -11,8 +11,9 @@ import datetime
 import uuid
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 
@@ -33,6 +34,8 @@ PERCENT_METHODS = frozenset(
         Method.PERMANENT_PRODUCT,
     }
 )
+# Methods whose facts carry a prompt level per trial or step (the independence trend reads them).
+PROMPTED_METHODS = frozenset({Method.TRIALS, Method.TASK_ANALYSIS})
 # How many plan versions back a lineage is followed (a guard against a cycle in bad data).
 MAX_VERSIONS = 100
 
@@ -165,23 +168,41 @@ OBSERVATION_FIELDS = (
 )
 
 
+def observation_rows(
+    owner: dict[uuid.UUID, uuid.UUID], with_facts: set[uuid.UUID]
+) -> Iterator[tuple[Any, ...]]:
+    """(id, measure id, started at, value, facts or None, recorder, setting) of the current
+    observations (not corrected, not voided, not a second observer's), in time order per measure.
+    Facts are read only where prompt levels are graphed: decoding every observation's JSON was the
+    largest single cost of the dashboard."""
+    current = Observation.objects.current().filter(agreement_as_secondary__isnull=True, value__isnull=False)
+    ordered = ("started_at", "id")
+    plain = [field for field in OBSERVATION_FIELDS if field != "facts"]
+    yield from (
+        current.filter(measure_id__in=[m for m in owner if m in with_facts])
+        .order_by(*ordered)
+        .values_list(*OBSERVATION_FIELDS)
+    )
+    for pk, measure_id, started_at, value, recorded_by_id, setting in (
+        current.filter(measure_id__in=[m for m in owner if m not in with_facts])
+        .order_by(*ordered)
+        .values_list(*plain)
+    ):
+        yield pk, measure_id, started_at, value, None, recorded_by_id, setting
+
+
 def sessions_by_lineage(
     measures: Sequence[Measure], chains: dict[uuid.UUID, list[uuid.UUID]], until: datetime.date | None
 ) -> dict[uuid.UUID, list[Session]]:
-    """Current observations (not corrected, not voided, not a second observer's) of every measure
-    in each lineage, in time order: one query."""
+    """Each measure's sessions across its lineage, in time order: two queries."""
     owner = {old: newest for newest, chain in chains.items() for old in chain}
-    by_measure = {measure.pk: measure for measure in measures}
     zones = {measure.pk: time_zone_of(measure) for measure in measures}
-    rows = (
-        Observation.objects.current()
-        .filter(measure_id__in=owner, agreement_as_secondary__isnull=True, value__isnull=False)
-        .order_by("started_at", "id")
-        .values_list(*OBSERVATION_FIELDS)
-    )
-    found: dict[uuid.UUID, list[Session]] = defaultdict(list)
     specs = {measure.pk: spec_of(measure) for measure in measures}
-    for pk, measure_id, started_at, value, facts, recorded_by_id, setting in rows:
+    prompted = {m for m, newest in owner.items() if specs[newest].method in PROMPTED_METHODS}
+    found: dict[uuid.UUID, list[Session]] = {measure.pk: [] for measure in measures}
+    for pk, measure_id, started_at, value, facts, recorded_by_id, setting in observation_rows(
+        owner, prompted
+    ):
         newest = owner[measure_id]
         day = started_at.astimezone(zones[newest]).date()
         if until is not None and day > until:
@@ -190,8 +211,6 @@ def sessions_by_lineage(
         found[newest].append(
             Session(pk, measure_id, started_at, day, value, recorded_by_id, setting, support)
         )
-    for measure_id in by_measure:
-        found.setdefault(measure_id, [])
     return found
 
 

@@ -87,7 +87,7 @@ def test_analyze_never_raises_and_keeps_every_point_in_one_phase(
     found: list[Point], goal: Goal, marks: list[PhaseChange]
 ) -> None:
     result = analysis.analyze(found, goal, marks)
-    assert [p for phase in result.phases for p in phase.points] == analysis.clean(found)
+    assert [p for phase in result.phases for p in phase.points] == list(analysis.clean(found))
     assert set(result.current) <= set(result.points)
     assert result.four_point.verdict in Verdict
     assert result.trend_decision.verdict in Verdict

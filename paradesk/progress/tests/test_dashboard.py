@@ -188,7 +188,7 @@ def test_all_filter_shows_each_measure_with_its_decision_last_data_and_sessions_
     calm = calm_student(personas, personas.case_manager)
     measure = Measure.objects.get(plan__student=calm)
     page = page_of(personas.case_manager, show="all")
-    row = page[page.index(f'<a href="{reverse(dashboard_views.measure_link_name(), args=[measure.pk])}"') :]
+    row = page[page.index(f'<a href="{reverse("measure_progress", args=[measure.pk])}"') :]
     row = row[: row.index("</tr>")]
     assert "Four-point rule: no aimline (the measure needs a target value and date)." in row
     assert "November 9" in row
@@ -235,9 +235,9 @@ def test_students_with_the_most_urgent_alerts_come_first(personas: Personas) -> 
     assert "Change instruction:" in page
 
 
-def test_each_measure_links_to_its_page(personas: Personas) -> None:
+def test_each_measure_links_to_its_progress_page(personas: Personas) -> None:
     page = page_of(personas.case_manager)
-    link = reverse(dashboard_views.measure_link_name(), kwargs={"measure_id": personas.measure.pk})
+    link = reverse("measure_progress", kwargs={"measure_id": personas.measure.pk})
     assert f'href="{link}"' in page
 
 
