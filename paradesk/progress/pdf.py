@@ -14,7 +14,7 @@ import importlib
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -215,12 +215,16 @@ def write(document: Document) -> bytes:
     return found
 
 
-class CountedPage:
-    """A page that says when it has been drawn into the PDF. WeasyPrint lays pages out first and
-    draws them (the costly part for SVG graphs) only while writing, so a batch counts drawn pages
-    to keep its progress honest."""
+class DrawnOnce:
+    """A page of a batch that frees its layout once drawn, and may say it was drawn.
 
-    def __init__(self, page: Any, drawn: Callable[[], None]) -> None:
+    WeasyPrint lays pages out first and draws them (the costly part for SVG graphs) only while
+    writing, so a batch counts drawn pages to keep its progress honest. A laid-out page holds its
+    boxes and graphs (about 3 MB a report); a page drawn into the PDF no longer needs them, which
+    halves a batch's peak memory. ``_page_box`` is WeasyPrint's own (read again only for tagged
+    PDF, which reports do not make)."""
+
+    def __init__(self, page: Any, drawn: Callable[[], None] | None = None) -> None:
         self._page = page
         self._drawn = drawn
 
@@ -229,18 +233,18 @@ class CountedPage:
 
     def paint(self, stream: Any, scale: float = 1) -> None:
         self._page.paint(stream, scale)
-        self._drawn()
+        self._page._page_box = None
+        if self._drawn is not None:
+            self._drawn()
 
 
-def combined_pdf(documents: Iterable[Document], drawn: Callable[[int], None] | None = None) -> bytes:
-    """One PDF of every page of the documents, in order (each keeps its own page numbers).
-    ``drawn(n)`` is called once the n-th document's last page is drawn."""
-    kept = list(documents)
-    if not kept:
+def combined_pdf(documents: list[Document], drawn: Callable[[int], None] | None = None) -> bytes:
+    """One PDF of every page of the documents, in order (each keeps its own page numbers); the
+    documents are used up. ``drawn(n)`` is called once the n-th document's last page is drawn."""
+    if not documents:
         raise ValueError("no documents to join")
     pages: list[Any] = []
-    for number, document in enumerate(kept, start=1):
-        pages += document.pages[:-1]
-        last = document.pages[-1]
-        pages.append(last if drawn is None else CountedPage(last, partial(drawn, number)))
-    return write(kept[0].copy(pages))
+    for number, document in enumerate(documents, start=1):
+        pages += [DrawnOnce(page) for page in document.pages[:-1]]
+        pages.append(DrawnOnce(document.pages[-1], None if drawn is None else partial(drawn, number)))
+    return write(documents[0].copy(pages))

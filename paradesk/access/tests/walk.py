@@ -166,6 +166,7 @@ def own_report_batch(personas: Personas, requester: Staff | None) -> ReportBatch
     found = ReportBatch.objects.filter(requested_by=owner).first()
     if found is not None:
         return found
+    assert owner.district_id is not None
     return ReportBatch.objects.create(
         district_id=owner.district_id,
         requested_by=owner,
