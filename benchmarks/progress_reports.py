@@ -17,7 +17,6 @@ Run: .venv/bin/python benchmarks/progress_reports.py
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import sys
@@ -28,24 +27,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from student_pages import set_up_django
+
 STUDENTS = 200
 REPEATS = 7
 SAMPLE = 20
 
 if TYPE_CHECKING:
     from paradesk.plans.models import Plan, ReportingPeriod
-
-
-def set_up_django(data_dir: str) -> None:
-    """A temporary SQLite database: settings read PARADESK_DATA_DIR when they are first imported."""
-    sys.path.insert(0, str(ROOT))
-    os.environ["PARADESK_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "paradesk.settings"
-    import django
-
-    django.setup()
 
 
 def missing() -> str | None:
