@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from paradesk.access import audit
-from paradesk.people.models import Assignment, Staff, Student, TeamRole
+from paradesk.people.models import Staff, Student, TeamRole
 from paradesk.plans.models import Measure, Method, PlanStatus
+from paradesk.plans.views import current_students
 from paradesk.progress import alerts, series
 from paradesk.progress.alerts import Alert
 
@@ -67,15 +68,7 @@ class StudentGroup:
 
 def caseload_students(staff: Staff) -> models.QuerySet[Student]:
     """Active students of the person's district they case-manage or serve as a provider today."""
-    if staff.district_id is None:
-        return Student.objects.none()
-    assigned = Assignment.objects.current().filter(staff=staff, team_role__in=CASELOAD_ROLES)
-    return (
-        Student.objects.active()
-        .filter(district_id=staff.district_id, id__in=assigned.values("student_id"))
-        .select_related("school")
-        .order_by("last_name", "first_name")
-    )
+    return current_students(staff, CASELOAD_ROLES).order_by("last_name", "first_name")
 
 
 def caseload_measures(student_ids: Sequence[uuid.UUID]) -> list[Measure]:

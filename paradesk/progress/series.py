@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
+from paradesk.access.record import school_time_zone
 from paradesk.plans.models import DEFAULT_PROMPT_HIERARCHY, Measure, Method
 from paradesk.progress import analysis
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, PhaseChange
@@ -72,10 +73,7 @@ class MeasureProgress:
 
 
 def time_zone_of(measure: Measure) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(measure.plan.student.school.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return school_time_zone(measure.plan.student)
 
 
 def lineages(measures: Sequence[Measure]) -> dict[uuid.UUID, list[uuid.UUID]]:
