@@ -41,12 +41,23 @@ class Problems:
             self.console.append(f"{message.type}: {message.text} ({message.location.get('url', '')})")
 
 
+# Alpine binds a component's handlers when it starts (after the deferred scripts): a tap before that
+# does nothing, so a test waits for every component on the page as a person waits for the page.
+ALPINE_STARTED = """() => window.Alpine !== undefined
+  && [...document.querySelectorAll("[x-data]")].every((el) => el._x_dataStack !== undefined)"""
+
+
+def wait_ready(page: Page) -> None:
+    page.wait_for_function(ALPINE_STARTED)
+
+
 def sign_in(page: Page, staff: Staff) -> None:
     page.goto("/")
     page.get_by_label("Email").fill(staff.email)
     page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/today/$"))
+    wait_ready(page)
 
 
 def assert_clean(page: Page, problems: Problems) -> None:

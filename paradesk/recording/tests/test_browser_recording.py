@@ -17,7 +17,7 @@ from playwright.sync_api import BrowserContext, Dialog, Page, expect
 
 from paradesk.plans.models import Measure, Method
 from paradesk.recording.models import Observation, Session
-from paradesk.recording.tests.browser_kit import Problems, assert_clean, sign_in
+from paradesk.recording.tests.browser_kit import Problems, assert_clean, sign_in, wait_ready
 from paradesk.schedules.models import SupportType
 from paradesk.testing import ParaBlockFactory, Personas
 
@@ -35,6 +35,7 @@ PAGE_CACHED = """async () => {
 
 
 def open_sheet(page: Page, measure_name: str) -> None:
+    wait_ready(page)
     page.locator(".measure-button").filter(has_text=measure_name).click()
     expect(page.locator(".sheet .sheet-measure")).to_have_text(measure_name)
 
@@ -107,6 +108,7 @@ def test_para_records_online_then_offline_and_every_record_reaches_the_server_on
 
     # A reload with no network comes from the service worker, and IndexedDB still has everything.
     page.reload()
+    wait_ready(page)
     expect(page.locator(".today-student")).to_contain_text("Quillfeather")
     expect(page.locator(".sync-status")).to_contain_text("6")
     rows = page.locator(".today-records .record-row")
@@ -163,6 +165,7 @@ def test_sheets_fit_a_phone_and_keep_a_draft_across_a_reload(
     page.screenshot(path="/tmp/trials_sheet.png", full_page=True)
 
     page.reload()
+    wait_ready(page)
     drafts = page.locator(".today-drafts")
     expect(drafts).to_be_visible()
     drafts.get_by_role("button", name="Resume").click()
@@ -288,6 +291,7 @@ def test_a_full_school_day_recorded_offline_syncs_intact(
     waiting = page.evaluate(QUEUE_A_SCHOOL_DAY, day)
     assert waiting == 600  # 300 sessions and their 300 observations, more than one batch of 500
     page.reload()
+    wait_ready(page)
     expect(page.locator(".sync-status")).to_contain_text("600")
 
     context.set_offline(False)

@@ -25,7 +25,7 @@ from paradesk.recording.models import (
     Observation,
     ServiceLog,
 )
-from paradesk.recording.tests.browser_kit import Problems, assert_clean, sign_in
+from paradesk.recording.tests.browser_kit import Problems, assert_clean, sign_in, wait_ready
 from paradesk.testing import Personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,6 +51,7 @@ def assert_tap_targets(sheet: Locator) -> None:
 
 
 def open_measure(page: Page, name: str) -> Locator:
+    wait_ready(page)
     page.locator(".measure-button").filter(has_text=name).click()
     sheet = page.locator(".sheet")
     expect(sheet.locator(".sheet-measure")).to_have_text(name)
@@ -58,6 +59,7 @@ def open_measure(page: Page, name: str) -> Locator:
 
 
 def open_quick(page: Page, label: str) -> Locator:
+    wait_ready(page)
     page.locator(".today-student").get_by_role("button", name=label, exact=True).click()
     sheet = page.locator(".sheet")
     expect(sheet).to_have_count(1)
