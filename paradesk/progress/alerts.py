@@ -1,9 +1,10 @@
 """What needs a licensed teacher's attention on a measure, and why, in plain words with the dates and
 figures behind it (DOMAIN.md sections 2-4).
 
-``alerts_for`` reads measures' progress (paradesk.progress.series) and the schools' calendars
-(paradesk.schedules.school_calendar) already loaded, so a whole caseload costs no query here. Reading
-only: who may see which measures is decided by paradesk.access before anything here is called.
+``alerts_for`` reads measures' progress summaries (paradesk.progress.summaries) and the schools'
+calendars (paradesk.schedules.school_calendar) already loaded, so a whole caseload costs no query
+here. Reading only: who may see which measures is decided by paradesk.access before anything here
+is called.
 
 A measure raises nothing when it is discontinued or mastered, when its plan version is not the
 active one, or when it is an ABC measure (incidents have no session values and no schedule: a week
@@ -18,6 +19,7 @@ import math
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
@@ -26,7 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from paradesk.plans.models import MeasureStatus, Method, PlanStatus, ScheduleKind
 from paradesk.progress import analysis
-from paradesk.progress.series import MeasureProgress
+from paradesk.progress.summaries import Summary
 from paradesk.schedules.school_calendar import SchoolCalendars
 
 # The issue's default: a measure with no data for this many school days needs a look.
@@ -99,9 +101,9 @@ def whole(value: float) -> str:
 # ---- which measures and which dates ------------------------------------------------------------------
 
 
-def watched(progress: MeasureProgress) -> bool:
+def watched(summary: Summary) -> bool:
     """Whether a measure can raise alerts at all (see the module docstring)."""
-    measure = progress.measure
+    measure = summary.measure
     return (
         measure.status not in QUIET_STATUSES
         and measure.plan.status == PlanStatus.ACTIVE
@@ -113,32 +115,32 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def schedule_start(progress: MeasureProgress) -> datetime.date:
+def schedule_start(summary: Summary) -> datetime.date:
     """From when data is expected: the plan version's start, or earlier data of the measure's
     lineage (an amended plan carries the measure on without a gap)."""
-    start = progress.measure.plan.start_date
-    if progress.sessions:
-        return min(start, progress.sessions[0].day)
+    start = summary.measure.plan.start_date
+    if summary.days:
+        return min(start, summary.days[0])
     return start
 
 
 def calendar_window(
-    progresses: Iterable[MeasureProgress], today: datetime.date
+    summaries: Iterable[Summary], today: datetime.date
 ) -> tuple[datetime.date, datetime.date]:
     """The dates the alerts read from the calendars: from the earliest day a "no data" count may
     start (at most LOOKBACK_DAYS back), and at least the previous full week, to today."""
     earliest = week_start(today) - datetime.timedelta(days=7)
-    for progress in progresses:
-        last = progress.last_day
-        start = last + datetime.timedelta(days=1) if last is not None else progress.measure.plan.start_date
+    for summary in summaries:
+        last = summary.last_day
+        start = last + datetime.timedelta(days=1) if last is not None else summary.measure.plan.start_date
         earliest = min(earliest, start)
     return max(earliest, today - datetime.timedelta(days=LOOKBACK_DAYS)), today
 
 
-def load_calendars(progresses: Sequence[MeasureProgress], today: datetime.date) -> SchoolCalendars:
+def load_calendars(summaries: Sequence[Summary], today: datetime.date) -> SchoolCalendars:
     """The calendars of every school of the measures' students, in one load whatever their number."""
-    start, end = calendar_window(progresses, today)
-    schools = {progress.measure.plan.student.school_id for progress in progresses}
+    start, end = calendar_window(summaries, today)
+    schools = {summary.measure.plan.student.school_id for summary in summaries}
     return SchoolCalendars.load(schools, start, end)
 
 
@@ -155,21 +157,20 @@ def school_days(
 # ---- each reason -------------------------------------------------------------------------------------
 
 
-def decision_alerts(progress: MeasureProgress) -> list[tuple[Reason, str]]:
+def decision_alerts(summary: Summary) -> list[tuple[Reason, str]]:
     """The four-point rule, and the trend rule when its trend is reliable (8 points or more), when
     either says change instruction or raise the goal. Rules that agree share one alert: what each
     saw, then what to do; disagreeing rules give one alert each."""
-    if progress.measure.status in NO_DECISION_STATUSES:
+    if summary.measure.status in NO_DECISION_STATUSES:
         return []
-    result = progress.result
-    decrease = progress.measure.direction == analysis.Direction.DECREASE
+    decrease = summary.measure.direction == analysis.Direction.DECREASE
     said: dict[Reason, list[str]] = {}
-    four = result.four_point
+    four = summary.four_point
     if four.verdict in VERDICT_REASONS and four.since_day is not None:
         reason = VERDICT_REASONS[four.verdict]
         since = month_day(analysis.day_date(four.since_day))
         said.setdefault(reason, []).append(four_point_words(reason, decrease, since))
-    trend = result.trend_decision
+    trend = summary.trend_decision
     if trend.verdict in VERDICT_REASONS and trend.reliable:
         reason = VERDICT_REASONS[trend.verdict]
         said.setdefault(reason, []).append(trend_words(reason, trend.points))
@@ -209,14 +210,14 @@ def trend_words(reason: Reason, points: int) -> str:
     }
 
 
-def mastery_alert(progress: MeasureProgress) -> str | None:
+def mastery_alert(summary: Summary) -> str | None:
     """The mastery rule is met: flagged for a licensed teacher to confirm (DOMAIN.md section 2)."""
-    found = progress.result.mastery
+    found = summary.mastery
     if found is None or found.status is not analysis.MasteryStatus.MET:
         return None
-    if progress.measure.status in NO_MASTERY_FLAG_STATUSES:
+    if summary.measure.status in NO_MASTERY_FLAG_STATUSES:
         return None
-    threshold = number_format(float(progress.measure.mastery_threshold), 0)
+    threshold = number_format(float(summary.measure.mastery_threshold), 0)
     since = month_day(analysis.day_date(found.since_day)) if found.since_day is not None else ""
     return ngettext(
         "Mastery criterion met: %(run)s session at %(threshold)s%% or more (since %(since)s). "
@@ -228,13 +229,13 @@ def mastery_alert(progress: MeasureProgress) -> str | None:
 
 
 def no_data_alert(
-    progress: MeasureProgress, today: datetime.date, calendars: SchoolCalendars, quiet_days: int
+    summary: Summary, today: datetime.date, calendars: SchoolCalendars, quiet_days: int
 ) -> str | None:
     """No data for ``quiet_days`` school days or more: school days (closures, weekends and days
     outside the school year do not count) after the last data, up to and including today."""
-    school_id = progress.measure.plan.student.school_id
-    last = progress.last_day
-    start = last + datetime.timedelta(days=1) if last is not None else progress.measure.plan.start_date
+    school_id = summary.measure.plan.student.school_id
+    last = summary.last_day
+    start = last + datetime.timedelta(days=1) if last is not None else summary.measure.plan.start_date
     missed = len(school_days(calendars, school_id, start, today))
     if missed < quiet_days:
         return None
@@ -252,21 +253,19 @@ def no_data_alert(
     ) % {"days": missed, "more": "+" if more else "", "last": month_day(last)}
 
 
-def behind_schedule_alert(
-    progress: MeasureProgress, today: datetime.date, calendars: SchoolCalendars
-) -> str | None:
+def behind_schedule_alert(summary: Summary, today: datetime.date, calendars: SchoolCalendars) -> str | None:
     """Last full week (Monday to Sunday before this one) against the measure's data schedule:
     daily, data on every school day; per week, the sessions asked for, prorated down when closures
     left fewer than five school days. School days before the data was first expected don't count."""
-    measure = progress.measure
+    measure = summary.measure
     monday = week_start(today) - datetime.timedelta(days=7)
     sunday = monday + datetime.timedelta(days=6)
-    start = max(monday, schedule_start(progress))
+    start = max(monday, schedule_start(summary))
     days = school_days(calendars, measure.plan.student.school_id, start, sunday)
-    in_week = [s for s in progress.sessions if monday <= s.day <= sunday]
+    in_week = [day for day in summary.days if monday <= day <= sunday]
     week = month_day(monday)
     if measure.schedule_kind == ScheduleKind.DAILY:
-        with_data = len({s.day for s in in_week} & set(days))
+        with_data = len(set(in_week) & set(days))
         if with_data >= len(days):
             return None
         return ngettext(
@@ -289,10 +288,10 @@ def behind_schedule_alert(
     ) % {"done": len(in_week), "expected": expected, "week": week, "per_week": per_week}
 
 
-def agreement_alerts(progress: MeasureProgress) -> list[tuple[Reason, str]]:
+def agreement_alerts(summary: Summary) -> list[tuple[Reason, str]]:
     """At least 80% agreement on at least 20% of the sessions of the current phase (DOMAIN.md
     section 4), once the phase has AGREEMENT_MIN_SESSIONS sessions."""
-    standing = progress.agreement
+    standing = summary.agreement
     if standing.sessions < AGREEMENT_MIN_SESSIONS:
         return []
     found: list[tuple[Reason, str]] = []
@@ -330,8 +329,8 @@ def few_checks_words(standing: analysis.AgreementStanding) -> str:
     }
 
 
-def fading_alert(progress: MeasureProgress) -> str | None:
-    found = progress.result.independence
+def fading_alert(summary: Summary) -> str | None:
+    found = summary.independence
     if found.status is not analysis.Fading.NOT_FADING:
         return None
     return _(
@@ -347,33 +346,33 @@ def fading_alert(progress: MeasureProgress) -> str | None:
 
 
 def alerts_of(
-    progress: MeasureProgress, *, today: datetime.date, calendars: SchoolCalendars, quiet_days: int
+    summary: Summary, *, today: datetime.date, calendars: SchoolCalendars, quiet_days: int
 ) -> list[Alert]:
     """One measure's alerts, most urgent first."""
-    if not watched(progress):
+    if not watched(summary):
         return []
-    found = decision_alerts(progress)
-    mastery = mastery_alert(progress)
+    found = decision_alerts(summary)
+    mastery = mastery_alert(summary)
     if mastery:
         found.append((Reason.MASTERY, mastery))
-    no_data = no_data_alert(progress, today, calendars, quiet_days)
+    no_data = no_data_alert(summary, today, calendars, quiet_days)
     if no_data:
         found.append((Reason.NO_DATA, no_data))
     else:  # a measure with no data for days is behind its schedule too: say it once
-        behind = behind_schedule_alert(progress, today, calendars)
+        behind = behind_schedule_alert(summary, today, calendars)
         if behind:
             found.append((Reason.BEHIND_SCHEDULE, behind))
-    found += agreement_alerts(progress)
-    fading = fading_alert(progress)
+    found += agreement_alerts(summary)
+    fading = fading_alert(summary)
     if fading:
         found.append((Reason.SUPPORT_NOT_FADING, fading))
-    measure = progress.measure
+    measure = summary.measure
     alerts = [Alert(measure.pk, measure.plan.student_id, reason, words) for reason, words in found]
     return sorted(alerts, key=lambda alert: alert.urgency)
 
 
 def alerts_for(
-    progresses: Iterable[MeasureProgress],
+    summaries: Iterable[Summary],
     *,
     today: datetime.date,
     calendars: SchoolCalendars,
@@ -383,8 +382,8 @@ def alerts_for(
     reason). ``calendars`` must cover ``calendar_window`` (``load_calendars`` loads it)."""
     found = [
         alert
-        for progress in progresses
-        for alert in alerts_of(progress, today=today, calendars=calendars, quiet_days=quiet_days)
+        for summary in summaries
+        for alert in alerts_of(summary, today=today, calendars=calendars, quiet_days=quiet_days)
     ]
     return sorted(found, key=lambda alert: alert.urgency)
 
@@ -400,7 +399,17 @@ VERDICT_WORDS: dict[analysis.Verdict, Promise] = {
 }
 
 
-def decision_summary(result: analysis.Analysis) -> str:
+class Decided(Protocol):
+    """What the decision rules said: an analysis, or a measure's summary of one."""
+
+    @property
+    def four_point(self) -> analysis.Decision: ...
+
+    @property
+    def trend_decision(self) -> analysis.Decision: ...
+
+
+def decision_summary(result: Decided) -> str:
     """The decision rules in a line: the four-point rule, and the trend rule marked when its trend
     rests on too few points to trust."""
     four = _("Four-point rule: %(verdict)s.") % {"verdict": VERDICT_WORDS[result.four_point.verdict]}
@@ -420,7 +429,7 @@ def decision_summary(result: analysis.Analysis) -> str:
     return four + " " + _("Trend: %(verdict)s.") % {"verdict": VERDICT_WORDS[trend.verdict]}
 
 
-def sessions_this_week(progress: MeasureProgress, today: datetime.date) -> int:
+def sessions_this_week(summary: Summary, today: datetime.date) -> int:
     """Sessions from this week's Monday to today."""
     monday = week_start(today)
-    return sum(1 for session in progress.sessions if monday <= session.day <= today)
+    return sum(1 for day in summary.days if monday <= day <= today)

@@ -4,7 +4,8 @@ plans, and what needs a licensed teacher's attention first.
 The page lists only students the person case-manages or serves today, so every student on it is one
 the person may read the record of (docs/access.md); anyone else gets a page that says so. Its query
 count does not grow with the caseload: one query each for the students and their measures, the
-fixed queries of ``series.progress_of`` and of one calendar load, and one audit write.
+fixed queries of ``summaries.summaries_of`` (stored summaries whose data has not changed are reused;
+the others are computed by ``series.progress_of``) and of one calendar load, and one audit write.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from paradesk.access import audit
 from paradesk.people.models import Staff, Student, TeamRole
 from paradesk.plans.models import Measure, Method, PlanStatus
 from paradesk.plans.views import current_students
-from paradesk.progress import alerts, series
+from paradesk.progress import alerts
 from paradesk.progress.alerts import Alert
+from paradesk.progress.summaries import summaries_of
 
 CASELOAD_ROLES = frozenset({TeamRole.CASE_MANAGER, TeamRole.PROVIDER})
 SHOW_ALL = "all"
@@ -95,21 +97,21 @@ def build_groups(
 ) -> list[StudentGroup]:
     """Each student with their measures, the measures needing attention first (most urgent first),
     and the students in the same order (then by name)."""
-    progress = series.progress_of(measures)
-    calendars = alerts.load_calendars(list(progress.values()), today)
-    found = alerts.alerts_for(progress.values(), today=today, calendars=calendars, quiet_days=quiet_days())
+    summaries = summaries_of(measures)
+    calendars = alerts.load_calendars(list(summaries.values()), today)
+    found = alerts.alerts_for(summaries.values(), today=today, calendars=calendars, quiet_days=quiet_days())
     by_measure: dict[uuid.UUID, list[Alert]] = defaultdict(list)
     for alert in found:
         by_measure[alert.measure_id].append(alert)
     groups = {student.pk: StudentGroup(student) for student in students}
     for measure in measures:
-        own = progress[measure.pk]
+        own = summaries[measure.pk]
         groups[measure.plan.student_id].rows.append(
             MeasureRow(
                 measure=measure,
                 url=reverse("measure_progress", kwargs={"measure_id": measure.pk}),
                 alerts=by_measure.get(measure.pk, []),
-                decision=alerts.decision_summary(own.result),
+                decision=alerts.decision_summary(own),
                 last_day=own.last_day,
                 this_week=alerts.sessions_this_week(own, today),
             )

@@ -192,3 +192,27 @@ class ReportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"report batch {self.id}"
+
+
+class MeasureSummary(models.Model):
+    """What the team dashboard reads of one measure's progress (its session days and what the
+    decision rules, mastery, the independence trend and agreement say), kept so that a morning's
+    dashboard need not read and analyse every session again.
+
+    A cache, never the record: ``stamp`` fingerprints everything the summary was computed from (the
+    measure and its lineage's observations, phase changes, aimline adjustments, agreement checks
+    and the analysis code), and a summary whose stamp no longer matches is computed again. Deleting
+    every row loses nothing (paradesk.progress.summaries)."""
+
+    measure = models.OneToOneField(Measure, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    stamp = models.CharField(max_length=64)
+    summary = models.JSONField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("measure summary")
+        verbose_name_plural = _("measure summaries")
+
+    def __str__(self) -> str:
+        return f"summary of measure {self.measure_id}"

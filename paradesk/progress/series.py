@@ -220,13 +220,19 @@ def grouped[T](rows: Iterable[T], key: str, owner: dict[uuid.UUID, uuid.UUID]) -
 
 
 def progress_of(
-    measures: Sequence[Measure], *, until: datetime.date | None = None
+    measures: Sequence[Measure],
+    *,
+    until: datetime.date | None = None,
+    chains: dict[uuid.UUID, list[uuid.UUID]] | None = None,
 ) -> dict[uuid.UUID, MeasureProgress]:
     """The progress of each measure (load them with plan__student__school), in a fixed number of
-    queries: one per plan version back for the lineages, then one each for observations, phase
-    changes, aimline adjustments and agreement checks. ``until`` leaves out later sessions (a
-    report for a past period)."""
-    chains = lineages(measures)
+    queries: one per plan version back for the lineages (none when ``chains`` already holds them),
+    then one each for observations, phase changes, aimline adjustments and agreement checks.
+    ``until`` leaves out later sessions (a report for a past period)."""
+    if chains is None:
+        chains = lineages(measures)
+    else:
+        chains = {measure.pk: chains[measure.pk] for measure in measures}
     owner = {old: newest for newest, chain in chains.items() for old in chain}
     sessions = sessions_by_lineage(measures, chains, until)
     changes = grouped(PhaseChange.objects.filter(measure_id__in=owner), "measure_id", owner)

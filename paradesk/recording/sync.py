@@ -25,6 +25,7 @@ from types import SimpleNamespace
 from typing import Annotated, Any, Literal
 
 from django.db import IntegrityError, connection, models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
@@ -840,9 +841,14 @@ def insert_audit(entries: list[dict[str, Any]]) -> None:
         cursor.executemany(sql, rows)
 
 
+# Sent once a batch's transaction has committed, with ``measure_ids``: the measures that received
+# observations (new ones or corrections). The progress app refreshes its summaries of them.
+observations_stored = Signal()
+
+
 def write(batch: Batch) -> None:
     """One insert per kind (sessions before the observations that name them), then the supersedes
-    and the audit entries."""
+    and the audit entries; and, once stored for good, word of the measures that received data."""
     for kind, model in RECORD_MODELS.items():
         # One prepared statement per kind: bulk_create compiles SQL per row and field, which
         # measured as the largest part of a batch's time (benchmarks/ingest.py).
@@ -852,6 +858,9 @@ def write(batch: Batch) -> None:
                 superseded_at=batch.received_at
             )
     insert_audit(batch.audit)
+    measure_ids = {row.measure_id for row in batch.accepted["observation"] if isinstance(row, Observation)}
+    if measure_ids:
+        transaction.on_commit(lambda: observations_stored.send(sender=Observation, measure_ids=measure_ids))
 
 
 def skew_seconds(sent_at: datetime.datetime, received_at: datetime.datetime) -> int:

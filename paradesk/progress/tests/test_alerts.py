@@ -13,6 +13,7 @@ from paradesk.plans.models import Measure, MeasureStatus, PlanStatus, ScheduleKi
 from paradesk.progress import alerts, series
 from paradesk.progress.alerts import Alert, Reason
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, PhaseChange
+from paradesk.progress.summaries import summaries_of
 from paradesk.recording.models import Observation
 from paradesk.recording.tests.raw_records import observation
 from paradesk.testing import Personas, bell_schedule_for, calendar_day
@@ -62,9 +63,9 @@ def series_of(personas: Personas, values: list[tuple[datetime.date, float]], **e
 
 def alerts_on(measure: Measure, today: datetime.date = TODAY, **options: Any) -> list[Alert]:
     loaded = Measure.objects.select_related("plan__student__school").get(pk=measure.pk)
-    progress = series.progress_of([loaded])
-    calendars = alerts.load_calendars(list(progress.values()), today)
-    return alerts.alerts_for(progress.values(), today=today, calendars=calendars, **options)
+    found = summaries_of([loaded])
+    calendars = alerts.load_calendars(list(found.values()), today)
+    return alerts.alerts_for(found.values(), today=today, calendars=calendars, **options)
 
 
 def words_for(found: list[Alert], reason: Reason) -> list[str]:
@@ -479,10 +480,10 @@ def test_alerts_read_no_database(
 ) -> None:
     record(personas, day("2026-11-03"), 50)
     loaded = Measure.objects.select_related("plan__student__school").get(pk=personas.measure.pk)
-    progress = series.progress_of([loaded])
-    calendars = alerts.load_calendars(list(progress.values()), TODAY)
+    summaries = summaries_of([loaded])
+    calendars = alerts.load_calendars(list(summaries.values()), TODAY)
     with django_assert_num_queries(0):
-        found = alerts.alerts_for(progress.values(), today=TODAY, calendars=calendars)
+        found = alerts.alerts_for(summaries.values(), today=TODAY, calendars=calendars)
     assert found
 
 
@@ -503,5 +504,5 @@ def test_sessions_this_week_counts_from_monday(personas: Personas, school_year: 
     for on in [day("2026-11-06"), day("2026-11-09"), day("2026-11-10"), day("2026-11-12")]:
         record(personas, on, 50)
     loaded = Measure.objects.select_related("plan__student__school").get(pk=personas.measure.pk)
-    progress = series.progress_of([loaded])[loaded.pk]
-    assert alerts.sessions_this_week(progress, TODAY) == 3
+    summary = summaries_of([loaded])[loaded.pk]
+    assert alerts.sessions_this_week(summary, TODAY) == 3
