@@ -201,3 +201,5 @@ LOGGING = {
 
 DEMO_PASSWORD = "paradesk-demo-2026"
 WHITENOISE_USE_FINDERS = True  # embedded mode serves static files without collectstatic
+# Dashboard: school days without data before "no recent data" (paradesk.progress.alerts.NO_DATA_SCHOOL_DAYS).
+PROGRESS_NO_DATA_SCHOOL_DAYS = 5

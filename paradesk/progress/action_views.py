@@ -31,7 +31,7 @@ from paradesk.access.policy import Action, allowed
 from paradesk.access.record import school_time_zone
 from paradesk.people.models import Staff, Student
 from paradesk.plans.models import Measure, Plan, PlanStatus
-from paradesk.progress import actions, analysis, series
+from paradesk.progress import actions, agreement, analysis, series
 from paradesk.progress.forms import (
     AimlineForm,
     ConfirmMasteryForm,
@@ -281,15 +281,15 @@ class CheckRow:
 def agreement_name(kind: str) -> str:
     """The formula's name in the person's language (DOMAIN.md section 4)."""
     names: dict[str, str] = {
-        analysis.AgreementKind.TOTAL_COUNT: _("Total count"),
-        analysis.AgreementKind.MEAN_COUNT_PER_INTERVAL: _("Mean count-per-interval"),
-        analysis.AgreementKind.EXACT_COUNT_PER_INTERVAL: _("Exact count-per-interval"),
-        analysis.AgreementKind.TRIAL_BY_TRIAL: _("Trial-by-trial"),
-        analysis.AgreementKind.INTERVAL_BY_INTERVAL: _("Interval-by-interval"),
-        analysis.AgreementKind.SCORED_INTERVAL: _("Scored-interval"),
-        analysis.AgreementKind.UNSCORED_INTERVAL: _("Unscored-interval"),
-        analysis.AgreementKind.TOTAL_DURATION: _("Total duration"),
-        analysis.AgreementKind.MEAN_DURATION_PER_OCCURRENCE: _("Mean duration-per-occurrence"),
+        agreement.AgreementKind.TOTAL_COUNT: _("Total count"),
+        agreement.AgreementKind.MEAN_COUNT_PER_INTERVAL: _("Mean count-per-interval"),
+        agreement.AgreementKind.EXACT_COUNT_PER_INTERVAL: _("Exact count-per-interval"),
+        agreement.AgreementKind.TRIAL_BY_TRIAL: _("Trial-by-trial"),
+        agreement.AgreementKind.INTERVAL_BY_INTERVAL: _("Interval-by-interval"),
+        agreement.AgreementKind.SCORED_INTERVAL: _("Scored-interval"),
+        agreement.AgreementKind.UNSCORED_INTERVAL: _("Unscored-interval"),
+        agreement.AgreementKind.TOTAL_DURATION: _("Total duration"),
+        agreement.AgreementKind.MEAN_DURATION_PER_OCCURRENCE: _("Mean duration-per-occurrence"),
     }
     return names.get(kind, kind)
 
@@ -346,15 +346,15 @@ def measure_agreement(request: HttpRequest, measure_id: uuid.UUID) -> HttpRespon
     status = attempt(request, form, act)
     if status is None:
         return saved(request, _("Records paired; the agreement is shown below."), request.path)
-    kind = analysis.PRIMARY_AGREEMENT.get(page.measure.method)
+    kind = agreement.PRIMARY_AGREEMENT.get(page.measure.method)
     context = page.context(
         form=form,
         checks=check_rows(page.measure, lineage),
         candidates=actions.agreement_candidates(unpaired),
         standing=page.progress.agreement,
         kind_name=agreement_name(kind) if kind else "",
-        standard=analysis.AGREEMENT_STANDARD,
-        share_standard=analysis.AGREEMENT_SHARE_STANDARD,
+        standard=agreement.AGREEMENT_STANDARD,
+        share_standard=agreement.AGREEMENT_SHARE_STANDARD,
         has_formula=kind is not None,
     )
     return render(request, "progress/actions/agreement.html", context, status=status)
@@ -377,12 +377,12 @@ def plan_fidelity(plan: Plan, checks: list[FidelityCheck]) -> PlanFidelity:
     for check in checks:
         names += [row["step"] for row in check.steps if row["step"] not in names]
     answers = [{row["step"]: row["result"] for row in check.steps} for check in checks]
-    by_step = analysis.fidelity_by_step([[found.get(name, "na") for name in names] for found in answers])
+    by_step = agreement.fidelity_by_step([[found.get(name, "na") for name in names] for found in answers])
     return PlanFidelity(plan, checks, list(zip(names, by_step, strict=True)))
 
 
 def all_or_nothing(check: FidelityCheck) -> bool | None:
-    return analysis.fidelity([row["result"] for row in check.steps]).all_or_nothing
+    return agreement.fidelity([row["result"] for row in check.steps]).all_or_nothing
 
 
 def student_fidelity(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:

@@ -25,7 +25,7 @@ from paradesk.access.models import AuditAction
 from paradesk.access.record import school_time_zone
 from paradesk.people.models import Assignment, Staff, Student, TeamRole
 from paradesk.plans.models import Measure, MeasureStatus, Plan, PlanStatus
-from paradesk.progress import analysis, series
+from paradesk.progress import agreement, analysis, series
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, FidelityCheck, PhaseChange, PhaseKind
 from paradesk.recording.models import Observation
 
@@ -276,10 +276,10 @@ def facts_of(observation: Observation) -> dict[str, object]:
 
 def agreement_values(
     measure: Measure, primary: Observation, secondary: Observation
-) -> dict[analysis.AgreementKind, float | None]:
+) -> dict[agreement.AgreementKind, float | None]:
     """Every agreement formula that fits the method, over the shorter of the two observations."""
     seconds = min(observed_seconds(primary), observed_seconds(secondary))
-    return analysis.session_agreement(
+    return agreement.session_agreement(
         measure.method, facts_of(primary), facts_of(secondary), seconds, EVENT_WINDOW_SECONDS
     )
 
@@ -315,7 +315,7 @@ def pairing_problem(
         return _(
             "The two records are from different days: agreement compares one session seen by two observers."
         )
-    if measure.method not in analysis.PRIMARY_AGREEMENT:
+    if measure.method not in agreement.PRIMARY_AGREEMENT:
         return _("Agreement is not computed for %(method)s.") % {"method": measure.get_method_display()}
     return None
 
@@ -331,7 +331,7 @@ def pair_agreement(
     problem = pairing_problem(measure, lineage, primary, secondary)
     if problem:
         raise ValidationError(problem)
-    kind = analysis.PRIMARY_AGREEMENT[measure.method]
+    kind = agreement.PRIMARY_AGREEMENT[measure.method]
     check = AgreementCheck.objects.create(
         district_id=measure.district_id,
         measure=measure,
@@ -468,7 +468,7 @@ def record_fidelity(
         raise ValidationError(
             _("Each step needs its words (up to 500 characters) and yes, no or not applicable.")
         )
-    found = analysis.fidelity([answer for _text, answer in cleaned])
+    found = agreement.fidelity([answer for _text, answer in cleaned])
     if found.percent is None:
         raise ValidationError(_("Mark at least one step yes or no: every step is marked not applicable."))
     check = FidelityCheck.objects.create(

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from paradesk.plans.models import MeasureStatus, Method, PlanStatus, ScheduleKind
-from paradesk.progress import analysis
+from paradesk.progress import agreement, analysis
 from paradesk.progress.summaries import Summary
 from paradesk.schedules.school_calendar import SchoolCalendars
 
@@ -300,7 +300,7 @@ def agreement_alerts(summary: Summary) -> list[tuple[Reason, str]]:
             (
                 Reason.AGREEMENT_LOW,
                 _("Agreement as low as %(lowest)s%% in this phase (the standard is at least %(standard)s%%).")
-                % {"lowest": whole(standing.lowest), "standard": whole(analysis.AGREEMENT_STANDARD)},
+                % {"lowest": whole(standing.lowest), "standard": whole(agreement.AGREEMENT_STANDARD)},
             )
         )
     if standing.too_few_checked:
@@ -308,8 +308,8 @@ def agreement_alerts(summary: Summary) -> list[tuple[Reason, str]]:
     return found
 
 
-def few_checks_words(standing: analysis.AgreementStanding) -> str:
-    standard = whole(analysis.AGREEMENT_SHARE_STANDARD)
+def few_checks_words(standing: agreement.AgreementStanding) -> str:
+    standard = whole(agreement.AGREEMENT_SHARE_STANDARD)
     if not standing.checks:
         return _(
             "Agreement not yet checked in this phase (%(sessions)s sessions; the standard is at least "

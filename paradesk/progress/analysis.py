@@ -1,5 +1,6 @@
-"""Progress analysis (DOMAIN.md sections 1-5): baseline, aimline, trend, decision rules, mastery, the
-independence trend, phases, agreement, fidelity, celeration and service-minute compliance.
+"""Progress analysis (DOMAIN.md sections 1-3): baseline, aimline, trend, decision rules, mastery, the
+independence trend, phases, celeration and service-minute compliance. Inter-observer agreement and
+fidelity (sections 4 and 5) are in ``paradesk.progress.agreement``.
 
 Pure Python and numpy: plain data in, plain data out, no Django import, so it can be tested by hand
 and run over a whole district at once (``analyze_arrays``).
@@ -12,11 +13,13 @@ data instead of guessing.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import enum
 import functools
 import math
 import numbers
+import operator
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -38,9 +41,6 @@ TREND_MIN_POINTS = 3
 TREND_RELIABLE_POINTS = 8
 # Support fading is judged on this many sessions at least.
 FADING_MIN_POINTS = 5
-# Agreement (DOMAIN.md section 4): the usual standard.
-AGREEMENT_STANDARD = 80.0
-AGREEMENT_SHARE_STANDARD = 20.0
 # Slopes closer than this (per day) are equal: a flat trend beside a flat aimline is "continue".
 SLOPE_TOLERANCE = 1e-9
 VALUE_TOLERANCE = 1e-9
@@ -109,12 +109,18 @@ def finite(value: object) -> bool:
         return math.isfinite(value)  # type: ignore[arg-type]
     if kind is int:
         return True
+    if value is None:  # the support of a session without prompts: half of a dashboard's points
+        return False
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _sequence(value: object) -> Sequence[Any]:
     """A list from facts, or an empty one when the facts hold something else there."""
     return value if isinstance(value, Sequence) and not isinstance(value, str) else []
+
+
+# The day of a point or a phase change, as a sort key.
+_day = operator.attrgetter("day")
 
 
 class Cleaned(tuple[Point, ...]):
@@ -130,7 +136,7 @@ def clean(points: Iterable[Point]) -> Cleaned:
     if type(points) is Cleaned:
         return points
     kept = [point for point in points if finite(point.day) and finite(point.value)]
-    return Cleaned(sorted(kept, key=lambda point: point.day))
+    return Cleaned(sorted(kept, key=_day))
 
 
 @dataclass(frozen=True)
@@ -205,7 +211,11 @@ def _xy(points: Sequence[Point]) -> tuple[np.ndarray, np.ndarray]:
 
 def ols(points: Sequence[Point]) -> Line | None:
     """Ordinary least squares; None with fewer than 2 points or all on one day."""
-    x, y = _xy(points)
+    return _least_squares(*_xy(points))
+
+
+def _least_squares(x: np.ndarray, y: np.ndarray) -> Line | None:
+    """``ols`` of days ``x`` (in order) and values ``y``, both finite."""
     if len(x) < 2 or np.ptp(x) == 0:
         return None
     with np.errstate(all="ignore"):  # values near the float limit give inf or NaN, not a warning
@@ -215,13 +225,22 @@ def ols(points: Sequence[Point]) -> Line | None:
     return Line(mean_x, mean_y, slope)
 
 
+@functools.lru_cache(maxsize=32)
+def _pairs(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (first, second) of every pair of ``count`` points, first < second: the same few
+    lengths come back measure after measure, and drawing them anew was a sixth of ``theil_sen``."""
+    first, second = np.triu_indices(count, k=1)
+    first.flags.writeable = second.flags.writeable = False
+    return first, second
+
+
 def theil_sen(points: Sequence[Point]) -> Line | None:
     """Median of the slopes between every pair of points on different days; the line passes
     through the median of y - slope * x. None with no such pair."""
     x, y = _xy(points)
     if len(x) < 2:
         return None
-    first, second = np.triu_indices(len(x), k=1)
+    first, second = _pairs(len(x))
     run = x[second] - x[first]
     apart = run != 0
     if not apart.any():
@@ -314,7 +333,13 @@ def trend_rule(
     is about the trend alone: True when there is one, from 8 points or more (with or without an
     aimline)."""
     ordered = clean(points)
-    fitted = trend(ordered, estimator)
+    return _trend_verdict(ordered, trend(ordered, estimator), line, direction)
+
+
+def _trend_verdict(
+    ordered: Sequence[Point], fitted: Line | None, line: Line | None, direction: Direction
+) -> Decision:
+    """``trend_rule`` of points already clean and the trend already fitted to them."""
     reliable = fitted is not None and len(ordered) >= TREND_RELIABLE_POINTS
     if line is None:
         return Decision(Verdict.NO_AIMLINE, len(ordered), reliable=reliable)
@@ -470,8 +495,11 @@ def independence(points: Sequence[Point]) -> Independence:
     with_support = [p for p in clean(points) if finite(p.percent_independent) and finite(p.mean_prompt_rank)]
     if len(with_support) < FADING_MIN_POINTS:
         return Independence(Fading.TOO_FEW, points=len(with_support))
-    independent = ols([replace(p, value=p.percent_independent) for p in with_support])  # type: ignore[arg-type]
-    prompts = ols([replace(p, value=p.mean_prompt_rank) for p in with_support])  # type: ignore[arg-type]
+    # Straight from arrays: the points are clean and in day order already, so ``ols`` of copies of
+    # them carrying these values gave the same lines, slower (a sixth of a 240-measure dashboard).
+    days = np.array([p.day for p in with_support], dtype=float)
+    independent = _least_squares(days, np.array([p.percent_independent for p in with_support], dtype=float))
+    prompts = _least_squares(days, np.array([p.mean_prompt_rank for p in with_support], dtype=float))
     if independent is None or prompts is None:
         return Independence(Fading.TOO_FEW, points=len(with_support))
     per_week = independent.per_week, prompts.per_week
@@ -507,14 +535,16 @@ def phases(points: Sequence[Point], changes: Sequence[PhaseChange] = ()) -> list
     implicit intervention phase holds the rest. So a teacher who never marked the start of teaching
     and adds a change later keeps the baseline the graph already showed."""
     ordered = clean(points)
-    marks = sorted((c for c in changes if finite(c.day)), key=lambda change: change.day)
+    marks = sorted((c for c in changes if finite(c.day)), key=_day)
     start = ordered[0].day if ordered else (marks[0].day if marks else 0.0)
     bounds = [PhaseChange(min(start, marks[0].day) if marks else start, PhaseKind.BASELINE, "")]
     bounds += marks
+    days = [point.day for point in ordered]
     explicit: list[Phase] = []
     for index, bound in enumerate(bounds):
         end = bounds[index + 1].day if index + 1 < len(bounds) else math.inf
-        inside = Cleaned(p for p in ordered if bound.day <= p.day < end)
+        # The points with bound.day <= day < end, found by halving: the days are in order.
+        inside = Cleaned(ordered[bisect.bisect_left(days, bound.day) : bisect.bisect_left(days, end)])
         if index and bound.day == bounds[index - 1].day and explicit:
             explicit.pop()  # two changes on one day: the later one stands
         explicit.append(Phase(bound.kind, bound.day, bound.label, inside))
@@ -591,6 +621,8 @@ def analyze(points: Sequence[Point], goal: Goal, changes: Sequence[PhaseChange] 
         acquisition[-1].points if acquisition and split[-1].kind is PhaseKind.INTERVENTION else Cleaned()
     )
     trends = {estimator: trend(current, estimator) for estimator in Estimator}
+    # The phases hold clean points, in day order from one phase to the next: nothing to clean again.
+    acquired = Cleaned(acquisition_points(split))
     return Analysis(
         points=tuple(ordered),
         phases=tuple(split),
@@ -599,8 +631,8 @@ def analyze(points: Sequence[Point], goal: Goal, changes: Sequence[PhaseChange] 
         current=current,
         trends=trends,
         four_point=four_point_rule(current, line, goal.direction),
-        trend_decision=trend_rule(current, line, goal.direction, goal.estimator),
-        mastery=mastery(acquisition_points(split), goal.mastery) if goal.mastery else None,
+        trend_decision=_trend_verdict(current, trends[goal.estimator], line, goal.direction),
+        mastery=mastery(acquired, goal.mastery) if goal.mastery else None,
         independence=independence(current),
     )
 
@@ -722,252 +754,7 @@ def analyze_arrays(
     )
 
 
-# ---- agreement (DOMAIN.md section 4) ------------------------------------------------------------------
-
-
-def _ratio(smaller: float, larger: float) -> float:
-    """smaller / larger of two non-negative amounts; 1 when both are 0; NaN when either is not a
-    finite number (there is nothing to compare)."""
-    if not (finite(smaller) and finite(larger)):
-        return math.nan
-    low, high = sorted((abs(float(smaller)), abs(float(larger))))
-    return 1.0 if high == 0 else low / high
-
-
-def total_count_agreement(first: float, second: float) -> float:
-    """Smaller total / larger total x 100 (100 when both are 0; NaN when either is not a finite
-    number: ``session_agreement`` turns that into None)."""
-    return 100 * _ratio(first, second)
-
-
-def _paired(first: Sequence[Any], second: Sequence[Any]) -> bool:
-    return len(first) == len(second) and len(first) > 0
-
-
-def mean_count_per_interval_agreement(first: Sequence[float], second: Sequence[float]) -> float | None:
-    """Mean over intervals of smaller/larger (1 when both are 0) x 100: DOMAIN.md's 10.5 summed over
-    15 intervals = 70%. None unless both observers have the same number of intervals, or when an
-    amount is not a finite number."""
-    if not _paired(first, second):
-        return None
-    ratios = [_ratio(a, b) for a, b in zip(first, second, strict=True)]
-    if not all(math.isfinite(ratio) for ratio in ratios):
-        return None
-    return 100 * math.fsum(ratios) / len(ratios)
-
-
-def exact_count_per_interval_agreement(first: Sequence[float], second: Sequence[float]) -> float | None:
-    """Intervals with identical counts / all intervals x 100; None unless both observers have the
-    same number of intervals."""
-    if not _paired(first, second):
-        return None
-    return 100 * sum(1 for a, b in zip(first, second, strict=True) if a == b) / len(first)
-
-
-def trial_by_trial_agreement(first: Sequence[object], second: Sequence[object]) -> float | None:
-    """Trials scored the same / all trials x 100."""
-    if not _paired(first, second):
-        return None
-    return 100 * sum(1 for a, b in zip(first, second, strict=True) if a == b) / len(first)
-
-
-def interval_by_interval_agreement(first: Sequence[bool], second: Sequence[bool]) -> float | None:
-    """Intervals agreed (both scored or both unscored) / all intervals x 100."""
-    return trial_by_trial_agreement([bool(a) for a in first], [bool(b) for b in second])
-
-
-def scored_interval_agreement(first: Sequence[bool], second: Sequence[bool]) -> float | None:
-    """Intervals both scored / intervals either scored x 100 (for low-rate behavior); None when
-    neither scored any (the formula has no denominator)."""
-    if not _paired(first, second):
-        return None
-    either = sum(1 for a, b in zip(first, second, strict=True) if a or b)
-    both = sum(1 for a, b in zip(first, second, strict=True) if a and b)
-    return None if either == 0 else 100 * both / either
-
-
-def unscored_interval_agreement(first: Sequence[bool], second: Sequence[bool]) -> float | None:
-    """Intervals both unscored / intervals either left unscored x 100 (for high-rate behavior)."""
-    return scored_interval_agreement([not a for a in first], [not b for b in second])
-
-
-def total_duration_agreement(first_seconds: float, second_seconds: float) -> float:
-    """Shorter total / longer total x 100 (100 when both are 0; NaN when either is not a finite
-    number)."""
-    return 100 * _ratio(first_seconds, second_seconds)
-
-
-def mean_duration_per_occurrence_agreement(first: Sequence[float], second: Sequence[float]) -> float | None:
-    """Mean over paired occurrences of shorter/longer x 100: DOMAIN.md's (0.75 + 1.0 + 0.8) / 3 =
-    85%. None unless both observers saw the same number of occurrences."""
-    return mean_count_per_interval_agreement(first, second)
-
-
-class AgreementKind(enum.StrEnum):
-    TOTAL_COUNT = "total_count"
-    MEAN_COUNT_PER_INTERVAL = "mean_count_per_interval"
-    EXACT_COUNT_PER_INTERVAL = "exact_count_per_interval"
-    TRIAL_BY_TRIAL = "trial_by_trial"
-    INTERVAL_BY_INTERVAL = "interval_by_interval"
-    SCORED_INTERVAL = "scored_interval"
-    UNSCORED_INTERVAL = "unscored_interval"
-    TOTAL_DURATION = "total_duration"
-    MEAN_DURATION_PER_OCCURRENCE = "mean_duration_per_occurrence"
-
-
-# A per-interval comparison of more windows than this says nothing useful and could exhaust memory
-# (a whole school day in 10-second windows is 2,520).
-MAX_AGREEMENT_INTERVALS = 100_000
-
-
-def _events_per_interval(events: Sequence[object], seconds: float, interval: float) -> list[int] | None:
-    """Events per ``interval``-second window of an observation of ``seconds``; None when the windows
-    cannot be drawn (a length that is not a positive number, or too many windows). Events before the
-    start or after the end count in the first or last window; times that are not numbers are left
-    out."""
-    if not (finite(seconds) and finite(interval)) or seconds <= 0 or interval <= 0:
-        return None
-    windows = seconds / interval
-    if not windows <= MAX_AGREEMENT_INTERVALS:
-        return None
-    bins = max(1, math.ceil(windows))
-    counts = [0] * bins
-    for moment in events:
-        if finite(moment):
-            window = float(moment) // interval  # type: ignore[arg-type]
-            counts[int(min(bins - 1, max(0.0, window)))] += 1
-    return counts
-
-
-def _durations(pairs: object) -> list[float]:
-    """Lengths of [start, end] pairs whose two ends are numbers (an open end is left out)."""
-    if not isinstance(pairs, Sequence):
-        return []
-    return [
-        float(pair[1]) - float(pair[0])
-        for pair in pairs
-        if isinstance(pair, Sequence) and len(pair) == 2 and finite(pair[0]) and finite(pair[1])
-    ]
-
-
-def _trial_scores(trials: object) -> list[tuple[object, object]]:
-    if not isinstance(trials, Sequence):
-        return []
-    return [(t.get("response"), t.get("prompt")) if isinstance(t, Mapping) else (t, None) for t in trials]
-
-
-def session_agreement(
-    method: str,
-    first: Mapping[str, Any],
-    second: Mapping[str, Any],
-    observed_seconds: float,
-    interval_seconds: float = 10.0,
-) -> dict[AgreementKind, float | None]:
-    """Every agreement formula that fits two observers' facts of one session (recording.methods
-    formats). Event counts are compared per ``interval_seconds`` window of the shorter observation.
-    Every value is a percentage 0..100, or None when the formula has nothing to compare."""
-    found: dict[AgreementKind, float | None] = {}
-    if method in {"count", "rate", "irt"}:
-        a, b = _sequence(first.get("events")), _sequence(second.get("events"))
-        found[AgreementKind.TOTAL_COUNT] = total_count_agreement(len(a), len(b))
-        per_a = _events_per_interval(a, observed_seconds, interval_seconds)
-        per_b = _events_per_interval(b, observed_seconds, interval_seconds)
-        windows = per_a is not None and per_b is not None
-        found[AgreementKind.MEAN_COUNT_PER_INTERVAL] = (
-            mean_count_per_interval_agreement(per_a or [], per_b or []) if windows else None
-        )
-        found[AgreementKind.EXACT_COUNT_PER_INTERVAL] = (
-            exact_count_per_interval_agreement(per_a or [], per_b or []) if windows else None
-        )
-    elif method in {"partial_interval", "whole_interval", "momentary"}:
-        a, b = _sequence(first.get("intervals")), _sequence(second.get("intervals"))
-        found[AgreementKind.INTERVAL_BY_INTERVAL] = interval_by_interval_agreement(a, b)
-        found[AgreementKind.SCORED_INTERVAL] = scored_interval_agreement(a, b)
-        found[AgreementKind.UNSCORED_INTERVAL] = unscored_interval_agreement(a, b)
-    elif method == "trials":
-        found[AgreementKind.TRIAL_BY_TRIAL] = trial_by_trial_agreement(
-            _trial_scores(first.get("trials")), _trial_scores(second.get("trials"))
-        )
-    elif method == "task_analysis":
-        found[AgreementKind.TRIAL_BY_TRIAL] = trial_by_trial_agreement(
-            _sequence(first.get("steps")), _sequence(second.get("steps"))
-        )
-    elif method in {"duration", "latency"}:
-        key = "episodes" if method == "duration" else "trials"
-        a_lengths, b_lengths = _durations(first.get(key)), _durations(second.get(key))
-        found[AgreementKind.TOTAL_DURATION] = total_duration_agreement(
-            math.fsum(a_lengths), math.fsum(b_lengths)
-        )
-        found[AgreementKind.MEAN_DURATION_PER_OCCURRENCE] = mean_duration_per_occurrence_agreement(
-            a_lengths, b_lengths
-        )
-    return {kind: None if value is None or math.isnan(value) else value for kind, value in found.items()}
-
-
-PRIMARY_AGREEMENT = {
-    "count": AgreementKind.MEAN_COUNT_PER_INTERVAL,
-    "rate": AgreementKind.MEAN_COUNT_PER_INTERVAL,
-    "irt": AgreementKind.MEAN_COUNT_PER_INTERVAL,
-    "partial_interval": AgreementKind.INTERVAL_BY_INTERVAL,
-    "whole_interval": AgreementKind.INTERVAL_BY_INTERVAL,
-    "momentary": AgreementKind.INTERVAL_BY_INTERVAL,
-    "trials": AgreementKind.TRIAL_BY_TRIAL,
-    "task_analysis": AgreementKind.TRIAL_BY_TRIAL,
-    "duration": AgreementKind.MEAN_DURATION_PER_OCCURRENCE,
-    "latency": AgreementKind.MEAN_DURATION_PER_OCCURRENCE,
-}
-
-
-@dataclass(frozen=True)
-class AgreementStanding:
-    """Agreement across a phase: the lowest check, and the share of sessions checked."""
-
-    checks: int
-    sessions: int
-    lowest: float | None
-    share_checked: float | None
-
-    @property
-    def below_standard(self) -> bool:
-        return self.lowest is not None and self.lowest < AGREEMENT_STANDARD
-
-    @property
-    def too_few_checked(self) -> bool:
-        return self.sessions > 0 and (self.share_checked or 0) < AGREEMENT_SHARE_STANDARD
-
-
-def agreement_standing(percents: Sequence[float | None], sessions: int) -> AgreementStanding:
-    known = [value for value in percents if value is not None and math.isfinite(value)]
-    share = 100 * len(percents) / sessions if sessions else None
-    return AgreementStanding(len(percents), sessions, min(known) if known else None, share)
-
-
-# ---- fidelity, celeration, service minutes ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fidelity:
-    percent: float | None  # steps done correctly / steps observed (not applicable left out)
-    all_or_nothing: bool | None  # every observed step done correctly
-    observed: int
-
-
-def fidelity(steps: Sequence[str]) -> Fidelity:
-    """Each step "yes", "no" or "na" (DOMAIN.md section 5)."""
-    yes = sum(1 for step in steps if step == "yes")
-    no = sum(1 for step in steps if step == "no")
-    observed = yes + no
-    if not observed:
-        return Fidelity(None, None, 0)
-    return Fidelity(100 * yes / observed, no == 0, observed)
-
-
-def fidelity_by_step(checks: Sequence[Sequence[str]]) -> list[float | None]:
-    """Per plan step, across checks: percent of the times it was observed that it was done."""
-    width = max((len(check) for check in checks), default=0)
-    return [
-        fidelity([check[index] for check in checks if index < len(check)]).percent for index in range(width)
-    ]
+# ---- celeration, service minutes ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from django.utils import timezone
 from paradesk.demo_builder import insert_rows
 from paradesk.people.models import Assignment, District, TeamRole
 from paradesk.plans.models import INTERVAL_METHODS, Measure, MeasureStatus, Method, Plan, PlanKind, PlanStatus
-from paradesk.progress import actions, analysis
+from paradesk.progress import actions, agreement
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, FidelityCheck, PhaseChange, PhaseKind
 from paradesk.recording import methods
 from paradesk.recording.messages import spec_of
@@ -213,13 +213,15 @@ def add_agreement(
             if primary is None:
                 continue
             check = second_look(rng, found, primary, managers[found.plan.student_id], careless, rows)
-            careless = careless and check.percent is not None and check.percent >= analysis.AGREEMENT_STANDARD
+            careless = (
+                careless and check.percent is not None and check.percent >= agreement.AGREEMENT_STANDARD
+            )
 
 
 def comparable(measure: Measure, observation: Observation) -> bool:
     """Whether the method's formula has anything to compare in this session (a duration session
     with no episode has no occurrence to compare)."""
-    kind = analysis.PRIMARY_AGREEMENT[measure.method]
+    kind = agreement.PRIMARY_AGREEMENT[measure.method]
     return actions.agreement_values(measure, observation, observation).get(kind) is not None
 
 
@@ -235,14 +237,14 @@ def second_look(
     only the careless check is below it."""
     seconds = (primary.ended_at - primary.started_at).total_seconds()
     spec = spec_of(measure)
-    kind = analysis.PRIMARY_AGREEMENT[measure.method]
+    kind = agreement.PRIMARY_AGREEMENT[measure.method]
     for noise in (CARELESS_OBSERVER,) if careless else (CAREFUL_OBSERVER, CAREFUL_OBSERVER / 2, 0.0):
         facts = PERTURB[measure.method](rng, primary.facts, noise, seconds)
         secondary = observation_like(
             primary, checker, facts, methods.session_value(spec, facts, seconds).value
         )
         percent = actions.agreement_values(measure, primary, secondary).get(kind)
-        if careless or (percent is not None and percent >= analysis.AGREEMENT_STANDARD):
+        if careless or (percent is not None and percent >= agreement.AGREEMENT_STANDARD):
             break
     session = Session(
         id=uuid.uuid4(),
@@ -379,7 +381,7 @@ def add_fidelity(
                     observed_staff_id=paras[plan.student_id],
                     observed_on=day,
                     steps=[{"step": step, "result": r} for step, r in zip(steps, results, strict=True)],
-                    percent=analysis.fidelity(results).percent,
+                    percent=agreement.fidelity(results).percent,
                     note="",
                     created_by_id=managers[plan.student_id],
                     created_at=timezone.now() - datetime.timedelta(weeks=weeks),

@@ -20,6 +20,7 @@ from django.conf import settings
 from paradesk.access.record import school_time_zone
 from paradesk.plans.models import DEFAULT_PROMPT_HIERARCHY, Measure, Method
 from paradesk.progress import analysis
+from paradesk.progress.agreement import AgreementStanding, agreement_standing
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, PhaseChange
 from paradesk.recording.messages import spec_of
 from paradesk.recording.models import Observation
@@ -64,7 +65,7 @@ class MeasureProgress:
     adjustment: AimlineAdjustment | None
     agreement_checks: list[AgreementCheck]
     result: analysis.Analysis
-    agreement: analysis.AgreementStanding
+    agreement: AgreementStanding
     time_zone: zoneinfo.ZoneInfo = field(default_factory=lambda: zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
     @property
@@ -266,11 +267,11 @@ def progress_of(
 
 def current_agreement(
     checks: Sequence[AgreementCheck], sessions: Sequence[Session], result: analysis.Analysis
-) -> analysis.AgreementStanding:
+) -> AgreementStanding:
     """Agreement in the current phase (DOMAIN.md section 4: at least 80% on at least 20% of the
     sessions of each phase)."""
     start = result.phases[-1].start_day if result.phases else None
     in_phase = [s for s in sessions if start is None or analysis.day_number(s.day) >= start]
     ids = {s.observation_id for s in in_phase}
     percents = [check.percent for check in checks if check.primary_id in ids]
-    return analysis.agreement_standing(percents, len(in_phase))
+    return agreement_standing(percents, len(in_phase))

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from paradesk.plans.models import Measure, PlanStatus
 from paradesk.progress import analysis, series
+from paradesk.progress.agreement import AgreementStanding
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, MeasureSummary, PhaseChange
 from paradesk.recording.models import Observation
 
@@ -54,7 +55,7 @@ class Summary:
     trend_decision: analysis.Decision
     mastery: analysis.Mastery | None
     independence: analysis.Independence
-    agreement: analysis.AgreementStanding
+    agreement: AgreementStanding
 
     @property
     def last_day(self) -> datetime.date | None:
@@ -159,7 +160,7 @@ def from_json(measure: Measure, data: Any) -> Summary | None:
                 optional_float(independence["prompt_rank_per_week"]),
                 int(independence["points"]),
             ),
-            agreement=analysis.AgreementStanding(
+            agreement=AgreementStanding(
                 int(agreement["checks"]),
                 int(agreement["sessions"]),
                 optional_float(agreement["lowest"]),

@@ -20,7 +20,7 @@ from paradesk.access.helpers import access_plan_item
 from paradesk.access.policy import Action, allowed
 from paradesk.people.models import Staff
 from paradesk.plans.models import Measure
-from paradesk.progress import analysis, graphs, series, words
+from paradesk.progress import agreement, analysis, graphs, series, words
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,8 @@ def measure_progress(request: HttpRequest, measure_id: uuid.UUID) -> HttpRespons
         "mastery": result.mastery,
         "mastery_since": date_of(result.mastery.since_day if result.mastery else None),
         "agreement": progress.agreement,
-        "agreement_standard": analysis.AGREEMENT_STANDARD,
-        "agreement_share_standard": analysis.AGREEMENT_SHARE_STANDARD,
+        "agreement_standard": agreement.AGREEMENT_STANDARD,
+        "agreement_share_standard": agreement.AGREEMENT_SHARE_STANDARD,
         "earlier_versions": len(progress.lineage) > 1,
     }
     return render(request, "progress/measure_progress.html", context)

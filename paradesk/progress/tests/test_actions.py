@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.plans.actions import activate_plan, amend_plan
 from paradesk.plans.models import Measure, MeasureStatus, Method, PlanStatus
-from paradesk.progress import actions, analysis, series
+from paradesk.progress import actions, agreement, analysis, series
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, FidelityCheck, PhaseChange, PhaseKind
 from paradesk.recording.models import Observation
 from paradesk.testing import MeasureFactory, Personas, observe
@@ -372,7 +372,7 @@ def test_mean_duration_per_occurrence_worked_by_hand(personas: Personas) -> None
     assert check.kind == "mean_duration_per_occurrence"
     assert check.percent == pytest.approx(85.0)
     values = actions.agreement_values(measure, first, second)
-    assert values[analysis.AgreementKind.TOTAL_DURATION] == pytest.approx(100.0)  # 120 s each
+    assert values[agreement.AgreementKind.TOTAL_DURATION] == pytest.approx(100.0)  # 120 s each
     entry = entries(AuditAction.CREATE, "progress.agreementcheck").get()
     assert (entry.object_id, entry.student_id, entry.actor) == (
         str(check.pk),
@@ -550,13 +550,13 @@ def test_the_demo_district_has_decisions_a_teacher_would_make(db: None) -> None:
     percents = [check.percent for check in checks if check.percent is not None]
     assert len(checks) >= 8
     assert len(percents) == len(checks)
-    assert len([percent for percent in percents if percent < analysis.AGREEMENT_STANDARD]) == 1
+    assert len([percent for percent in percents if percent < agreement.AGREEMENT_STANDARD]) == 1
     for check in checks:
         assert check.primary.recorded_by_id != check.secondary.recorded_by_id
         assert check.secondary.session.agreement_of_id == check.primary.session_id
         measure = Measure.objects.select_related("plan__student__school").get(pk=check.measure_id)
         recomputed = actions.agreement_values(measure, check.primary, check.secondary)[
-            analysis.AgreementKind(check.kind)
+            agreement.AgreementKind(check.kind)
         ]
         assert recomputed == pytest.approx(check.percent)
     for measure_id in {check.measure_id for check in checks}:
@@ -567,5 +567,5 @@ def test_the_demo_district_has_decisions_a_teacher_would_make(db: None) -> None:
     fidelity = FidelityCheck.objects.filter(district=district)
     assert fidelity.count() >= 4
     for found in fidelity:
-        assert found.percent == pytest.approx(analysis.fidelity([s["result"] for s in found.steps]).percent)
+        assert found.percent == pytest.approx(agreement.fidelity([s["result"] for s in found.steps]).percent)
         found.full_clean()

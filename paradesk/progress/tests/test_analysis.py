@@ -1,5 +1,6 @@
 """Known answers for every formula in paradesk.progress.analysis, each worked by hand from
-/work/shared/DOMAIN.md sections 1-5 (the working is in the comments beside the numbers)."""
+/work/shared/DOMAIN.md sections 1-3 (the working is in the comments beside the numbers). Agreement
+and fidelity (sections 4 and 5) are in test_agreement.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 
 from paradesk.progress import analysis
 from paradesk.progress.analysis import (
-    AgreementKind,
     Direction,
     Estimator,
     Fading,
@@ -540,182 +540,7 @@ def test_analyze_of_nothing() -> None:
     assert result.mastery is not None and result.mastery.status is MasteryStatus.TOO_FEW
 
 
-# ---- agreement ------------------------------------------------------------------------------------
-
-
-def test_total_count_agreement() -> None:
-    assert analysis.total_count_agreement(8, 10) == 80
-    assert analysis.total_count_agreement(10, 8) == 80
-    assert analysis.total_count_agreement(0, 0) == 100
-    assert analysis.total_count_agreement(0, 5) == 0
-    assert math.isnan(analysis.total_count_agreement(math.nan, 5))
-
-
-# DOMAIN.md: 10.5 summed over 15 intervals = 70%. Seven (1, 1) and two (0, 0) intervals give 1 each
-# (9), three (1, 2) give 0.5 each (1.5), three (0, 2) give 0: 10.5 / 15.
-FIRST_COUNTS = [1] * 7 + [0] * 2 + [1] * 3 + [0] * 3
-SECOND_COUNTS = [1] * 7 + [0] * 2 + [2] * 3 + [2] * 3
-
-
-def test_mean_count_per_interval_agreement_matches_domain_example() -> None:
-    assert analysis.mean_count_per_interval_agreement(FIRST_COUNTS, SECOND_COUNTS) == pytest.approx(70)
-    assert analysis.mean_count_per_interval_agreement([0, 0], [0, 0]) == 100
-
-
-def test_exact_count_per_interval_agreement() -> None:
-    # Identical counts in the first 9 of 15 intervals.
-    assert analysis.exact_count_per_interval_agreement(FIRST_COUNTS, SECOND_COUNTS) == pytest.approx(60)
-
-
-def test_trial_by_trial_agreement() -> None:
-    assert analysis.trial_by_trial_agreement(["c", "c", "i", "c"], ["c", "i", "i", "c"]) == 75
-
-
-A_INTERVALS = [True, True, False, False, True]
-B_INTERVALS = [True, False, False, True, True]
-
-
-def test_interval_by_interval_agreement() -> None:
-    assert analysis.interval_by_interval_agreement(A_INTERVALS, B_INTERVALS) == 60  # intervals 1, 3, 5
-
-
-def test_scored_interval_agreement() -> None:
-    # Both scored: 1 and 5; either: 1, 2, 4, 5 -> 2 / 4.
-    assert analysis.scored_interval_agreement(A_INTERVALS, B_INTERVALS) == 50
-    assert analysis.scored_interval_agreement([False] * 3, [False] * 3) is None
-
-
-def test_unscored_interval_agreement() -> None:
-    # Both unscored: 3; either left unscored: 2, 3, 4 -> 1 / 3.
-    assert analysis.unscored_interval_agreement(A_INTERVALS, B_INTERVALS) == pytest.approx(100 / 3)
-    assert analysis.unscored_interval_agreement([True] * 3, [True] * 3) is None
-    assert analysis.unscored_interval_agreement([False] * 3, [False] * 3) == 100
-
-
-def test_total_duration_agreement() -> None:
-    assert analysis.total_duration_agreement(45, 60) == 75
-    assert analysis.total_duration_agreement(0, 0) == 100
-
-
-def test_mean_duration_per_occurrence_agreement_matches_domain_example() -> None:
-    # DOMAIN.md: (0.75 + 1.0 + 0.8) / 3 = 85%: 3 of 4 s, 5 of 5 s, 4 of 5 s.
-    assert analysis.mean_duration_per_occurrence_agreement([3, 5, 4], [4, 5, 5]) == pytest.approx(85)
-
-
-def test_two_observers_who_saw_nothing_agree_fully() -> None:
-    # Both zero: 100 for every formula with a denominator; scored-interval has none (None).
-    assert analysis.total_count_agreement(0, 0) == 100
-    assert analysis.mean_count_per_interval_agreement([0, 0, 0], [0, 0, 0]) == 100
-    assert analysis.exact_count_per_interval_agreement([0, 0, 0], [0, 0, 0]) == 100
-    assert analysis.interval_by_interval_agreement([False] * 4, [False] * 4) == 100
-    assert analysis.unscored_interval_agreement([False] * 4, [False] * 4) == 100
-    assert analysis.scored_interval_agreement([False] * 4, [False] * 4) is None
-    assert analysis.total_duration_agreement(0, 0) == 100
-    assert analysis.mean_duration_per_occurrence_agreement([0, 4], [0, 2]) == 75  # (1 + 0.5) / 2
-
-
-@pytest.mark.parametrize(
-    "formula",
-    [
-        analysis.mean_count_per_interval_agreement,
-        analysis.exact_count_per_interval_agreement,
-        analysis.trial_by_trial_agreement,
-        analysis.interval_by_interval_agreement,
-        analysis.scored_interval_agreement,
-        analysis.unscored_interval_agreement,
-        analysis.mean_duration_per_occurrence_agreement,
-    ],
-)
-def test_paired_formulas_need_as_many_entries_from_each_observer(formula: object) -> None:
-    assert callable(formula)
-    assert formula([1, 1, 0], [1, 1]) is None
-    assert formula([], []) is None
-
-
-def test_session_agreement_of_a_count() -> None:
-    # 30 s in 10 s windows: first [2, 1, 1] events, second [1, 2, 1].
-    found = analysis.session_agreement("count", {"events": [1, 2, 15, 25]}, {"events": [1, 15, 16, 27]}, 30)
-    assert found == {
-        AgreementKind.TOTAL_COUNT: 100,
-        AgreementKind.MEAN_COUNT_PER_INTERVAL: pytest.approx(100 * (0.5 + 0.5 + 1) / 3),
-        AgreementKind.EXACT_COUNT_PER_INTERVAL: pytest.approx(100 / 3),
-    }
-
-
-def test_session_agreement_of_a_count_without_a_usable_length() -> None:
-    for seconds in (0, math.nan, math.inf, 1e12):
-        found = analysis.session_agreement("count", {"events": [1]}, {"events": [1, 2]}, seconds)
-        assert found[AgreementKind.TOTAL_COUNT] == 50
-        assert found[AgreementKind.MEAN_COUNT_PER_INTERVAL] is None
-
-
-def test_session_agreement_of_intervals() -> None:
-    found = analysis.session_agreement(
-        "partial_interval", {"intervals": A_INTERVALS}, {"intervals": B_INTERVALS}, 50
-    )
-    assert found == {
-        AgreementKind.INTERVAL_BY_INTERVAL: 60,
-        AgreementKind.SCORED_INTERVAL: 50,
-        AgreementKind.UNSCORED_INTERVAL: pytest.approx(100 / 3),
-    }
-
-
-def test_session_agreement_of_trials_compares_response_and_prompt() -> None:
-    first = {
-        "trials": [
-            {"response": "correct", "prompt": "independent"},
-            {"response": "incorrect", "prompt": "verbal"},
-        ]
-    }
-    second = {
-        "trials": [
-            {"response": "correct", "prompt": "independent"},
-            {"response": "incorrect", "prompt": "model"},
-        ]
-    }
-    assert analysis.session_agreement("trials", first, second, 60) == {AgreementKind.TRIAL_BY_TRIAL: 50}
-
-
-def test_session_agreement_of_durations() -> None:
-    # Episodes 3, 5, 4 s against 4, 5, 5 s: totals 12 / 14; per occurrence DOMAIN.md's 85%.
-    first = {"episodes": [[0, 3], [10, 15], [20, 24]]}
-    second = {"episodes": [[0, 4], [10, 15], [19, 24]]}
-    assert analysis.session_agreement("duration", first, second, 30) == {
-        AgreementKind.TOTAL_DURATION: pytest.approx(1200 / 14),
-        AgreementKind.MEAN_DURATION_PER_OCCURRENCE: pytest.approx(85),
-    }
-
-
-def test_every_method_with_observers_has_a_primary_agreement_it_computes() -> None:
-    facts = {"events": [], "intervals": [True], "trials": [], "steps": ["independent"], "episodes": []}
-    for method, kind in analysis.PRIMARY_AGREEMENT.items():
-        assert kind in analysis.session_agreement(method, facts, facts, 10)
-
-
-def test_agreement_standing_across_a_phase() -> None:
-    standing = analysis.agreement_standing([90, 75, None], sessions=20)
-    assert (standing.checks, standing.lowest, standing.share_checked) == (3, 75, 15)
-    assert standing.below_standard and standing.too_few_checked
-    good = analysis.agreement_standing([90, 85], sessions=10)
-    assert not good.below_standard and not good.too_few_checked
-    assert analysis.agreement_standing([], 0).share_checked is None
-
-
-# ---- fidelity, celeration, service minutes --------------------------------------------------------
-
-
-def test_fidelity_leaves_out_steps_not_applicable() -> None:
-    some = analysis.fidelity(["yes", "yes", "no", "na"])
-    assert (some.percent, some.all_or_nothing, some.observed) == (pytest.approx(200 / 3), False, 3)
-    assert analysis.fidelity(["yes", "na"]) == analysis.Fidelity(100, True, 1)
-    assert analysis.fidelity(["na"]) == analysis.Fidelity(None, None, 0)
-
-
-def test_fidelity_by_step_across_checks() -> None:
-    checks = [["yes", "no", "na"], ["yes", "yes", "no"], ["no"]]
-    # Step 1: yes yes no -> 2/3; step 2: no yes -> 1/2; step 3: na no -> 0.
-    assert analysis.fidelity_by_step(checks) == [pytest.approx(200 / 3), 50, 0]
-    assert analysis.fidelity_by_step([]) == []
+# ---- celeration, service minutes ------------------------------------------------------------------
 
 
 def test_celeration_of_rates_doubling_each_week() -> None:

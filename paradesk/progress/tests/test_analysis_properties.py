@@ -1,11 +1,13 @@
 """Properties of paradesk.progress.analysis: nothing raises on odd series (empty, one point, constant,
-unsorted, several sessions a day, NaN and infinite values), the three trend estimators draw the same
-line through points that lie on one, and agreement percentages stay within 0..100 (or None)."""
+unsorted, several sessions a day, NaN and infinite values) or odd recorded facts, and the three trend
+estimators draw the same line through points that lie on one. Agreement and fidelity properties are
+in test_agreement.py."""
 
 from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import example, given, settings
@@ -96,6 +98,39 @@ def test_analyze_never_raises_and_keeps_every_point_in_one_phase(
     )
     if result.mastery is not None:
         assert 0 <= result.mastery.run <= clean_count(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(found=series, goal=goals, marks=changes)
+def test_analyze_decides_as_the_rules_do_on_its_own_parts(
+    found: list[Point], goal: Goal, marks: list[PhaseChange]
+) -> None:
+    # analyze reuses its trends and its clean phases instead of asking the rules to redo them.
+    result = analysis.analyze(found, goal, marks)
+    alone = analysis.trend_rule(result.current, result.aimline, goal.direction, goal.estimator)
+    assert result.trend_decision == alone
+    if goal.mastery is not None:
+        assert result.mastery == analysis.mastery(analysis.acquisition_points(result.phases), goal.mastery)
+
+
+@settings(max_examples=300, deadline=None)
+@given(found=point_lists)
+def test_independence_is_the_least_squares_trend_of_each_support_figure(found: list[Point]) -> None:
+    # The plain way to say it: ols of the supported points carrying each figure as their value.
+    supported = [
+        p
+        for p in analysis.clean(found)
+        if analysis.finite(p.percent_independent) and analysis.finite(p.mean_prompt_rank)
+    ]
+    independent = analysis.ols([replace(p, value=p.percent_independent) for p in supported])  # type: ignore[arg-type]
+    prompts = analysis.ols([replace(p, value=p.mean_prompt_rank) for p in supported])  # type: ignore[arg-type]
+    found_independence = analysis.independence(found)
+    if len(supported) < analysis.FADING_MIN_POINTS or independent is None or prompts is None:
+        assert found_independence.status is analysis.Fading.TOO_FEW
+        return
+    # repr: the same NaN (from values near the float limit) on both sides.
+    weekly = (found_independence.independent_per_week, found_independence.prompt_rank_per_week)
+    assert repr(weekly) == repr((independent.per_week, prompts.per_week))
 
 
 @settings(max_examples=300, deadline=None)
@@ -211,45 +246,11 @@ def test_estimators_do_not_depend_on_the_order_points_arrive_in(found: list[Poin
             assert math.isclose(first.at(15), second.at(15), rel_tol=1e-9, abs_tol=1e-7)
 
 
-# ---- agreement ------------------------------------------------------------------------------------
+# ---- recorded facts -------------------------------------------------------------------------------
 
 
 def is_percent(value: float | None) -> bool:
     return value is None or 0 <= value <= 100
-
-
-numbers = st.lists(any_number, max_size=12)
-marks = st.lists(st.booleans(), max_size=12)
-
-
-@given(first=numbers, second=numbers)
-def test_count_and_duration_formulas_stay_within_percent(first: list[float], second: list[float]) -> None:
-    assert is_percent(analysis.mean_count_per_interval_agreement(first, second))
-    assert is_percent(analysis.exact_count_per_interval_agreement(first, second))
-    assert is_percent(analysis.mean_duration_per_occurrence_agreement(first, second))
-    assert is_percent(analysis.trial_by_trial_agreement(first, second))
-    same = first[: len(second)], second[: len(first)]
-    assert is_percent(analysis.mean_count_per_interval_agreement(*same))
-    assert is_percent(analysis.exact_count_per_interval_agreement(*same))
-
-
-@given(first=any_number, second=any_number)
-def test_total_formulas_stay_within_percent_or_say_not_a_number(first: float, second: float) -> None:
-    for formula in (analysis.total_count_agreement, analysis.total_duration_agreement):
-        found = formula(first, second)
-        if math.isfinite(first) and math.isfinite(second):
-            assert 0 <= found <= 100
-        else:
-            assert math.isnan(found)
-
-
-@given(first=marks, second=marks)
-def test_interval_formulas_stay_within_percent(first: list[bool], second: list[bool]) -> None:
-    same = first[: len(second)], second[: len(first)]
-    for pair in ((first, second), same):
-        assert is_percent(analysis.interval_by_interval_agreement(*pair))
-        assert is_percent(analysis.scored_interval_agreement(*pair))
-        assert is_percent(analysis.unscored_interval_agreement(*pair))
 
 
 junk = (
@@ -260,6 +261,7 @@ junk = (
     | st.dictionaries(st.text(max_size=3), any_number)
 )
 prompts = st.sampled_from(["independent", "verbal", "model", "not_done"])
+# Facts in the recording.methods formats, odd ones included; test_agreement.py draws from them too.
 facts = st.fixed_dictionaries(
     {},
     optional={
@@ -278,33 +280,12 @@ facts = st.fixed_dictionaries(
         "episodes": st.lists(st.lists(any_number | st.none(), max_size=3) | junk, max_size=8) | junk,
     },
 )
-methods = st.sampled_from(sorted(analysis.PRIMARY_AGREEMENT)) | st.text(max_size=6)
-
-
-@settings(max_examples=300)
-@given(method=methods, first=facts, second=facts, seconds=any_number, interval=any_number)
-@example(method="count", first={"events": [1e300]}, second={}, seconds=9e270, interval=5e-38)
-def test_session_agreement_never_raises_and_stays_within_percent(
-    method: str, first: dict[str, Any], second: dict[str, Any], seconds: float, interval: float
-) -> None:
-    for value in analysis.session_agreement(method, first, second, seconds, interval).values():
-        assert is_percent(value)
 
 
 @given(method=st.sampled_from(["trials", "task_analysis", "count"]), found=facts)
 def test_support_of_never_raises(method: str, found: dict[str, Any]) -> None:
     support = analysis.support_of(analysis.MeasureSpec(method=method), found)
     assert is_percent(support["percent_independent"])
-
-
-step_results = st.lists(st.sampled_from(["yes", "no", "na"]) | st.text(max_size=3), max_size=10)
-
-
-@given(checks=st.lists(step_results, max_size=6))
-def test_fidelity_stays_within_percent(checks: list[list[str]]) -> None:
-    for check in checks:
-        assert is_percent(analysis.fidelity(check).percent)
-    assert all(is_percent(value) for value in analysis.fidelity_by_step(checks))
 
 
 @given(required=any_number, delivered=any_number)

@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from paradesk.plans.actions import activate_plan, amend_plan
 from paradesk.plans.models import Measure
 from paradesk.progress import analysis, series, summaries
+from paradesk.progress.agreement import AgreementStanding
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, MeasureSummary, PhaseChange
 from paradesk.progress.summaries import Summary, summaries_of, summary_of
 from paradesk.recording.actions import void_record
@@ -105,7 +106,7 @@ def test_a_summary_says_what_the_analysis_says(personas: Personas, recorded: lis
 def test_the_stored_form_reads_back_the_same(personas: Personas, recorded: list[Observation]) -> None:
     computed = fresh(personas.measure)
     mastery = analysis.Mastery(analysis.MasteryStatus.NOT_MET, 2, 738000.0, ("staff", "settings"), 1, 1)
-    agreement = analysis.AgreementStanding(2, 9, 70.0, 22.2)
+    agreement = AgreementStanding(2, 9, 70.0, 22.2)
     for one in (computed, Summary(**{**computed.__dict__, "mastery": mastery, "agreement": agreement})):
         assert summaries.from_json(one.measure, summaries.to_json(one)) == one
 
