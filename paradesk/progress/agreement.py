@@ -174,6 +174,35 @@ def _durations(pairs: object) -> list[float]:
     ]
 
 
+def _latencies(trials: object) -> list[float | None]:
+    """Each latency trial's seconds from cue to response, None when no response came (the trial
+    keeps its place, so the observers' trials stay paired cue by cue). A malformed trial is None."""
+    if not isinstance(trials, Sequence):
+        return []
+    found: list[float | None] = []
+    for pair in trials:
+        answered = isinstance(pair, Sequence) and len(pair) == 2 and _finite(pair[0]) and _finite(pair[1])
+        found.append(float(pair[1]) - float(pair[0]) if answered else None)
+    return found
+
+
+def latency_per_trial_agreement(
+    first: Sequence[float | None], second: Sequence[float | None]
+) -> float | None:
+    """Mean duration-per-occurrence agreement for latency, trial by trial (DOMAIN.md section 4, each
+    cue an occurrence): shorter/longer latency when both observers saw a response, 1 when neither
+    did, 0 when only one did. None unless both observers recorded the same number of trials."""
+    if len(first) != len(second) or not first:
+        return None
+    ratios = []
+    for a, b in zip(first, second, strict=True):
+        if a is None or b is None:
+            ratios.append(1.0 if a is None and b is None else 0.0)
+        else:
+            ratios.append(_ratio(a, b))
+    return 100 * math.fsum(ratios) / len(ratios)
+
+
 def _trial_scores(trials: object) -> list[tuple[object, object]]:
     if not isinstance(trials, Sequence):
         return []
@@ -216,15 +245,20 @@ def session_agreement(
         found[AgreementKind.TRIAL_BY_TRIAL] = trial_by_trial_agreement(
             _sequence(first.get("steps")), _sequence(second.get("steps"))
         )
-    elif method in {"duration", "latency"}:
-        key = "episodes" if method == "duration" else "trials"
-        a_lengths, b_lengths = _durations(first.get(key)), _durations(second.get(key))
+    elif method == "duration":
+        a_lengths, b_lengths = _durations(first.get("episodes")), _durations(second.get("episodes"))
         found[AgreementKind.TOTAL_DURATION] = total_duration_agreement(
             math.fsum(a_lengths), math.fsum(b_lengths)
         )
         found[AgreementKind.MEAN_DURATION_PER_OCCURRENCE] = mean_duration_per_occurrence_agreement(
             a_lengths, b_lengths
         )
+    elif method == "latency":
+        a_times, b_times = _latencies(first.get("trials")), _latencies(second.get("trials"))
+        found[AgreementKind.TOTAL_DURATION] = total_duration_agreement(
+            math.fsum(t for t in a_times if t is not None), math.fsum(t for t in b_times if t is not None)
+        )
+        found[AgreementKind.MEAN_DURATION_PER_OCCURRENCE] = latency_per_trial_agreement(a_times, b_times)
     return {kind: None if value is None or math.isnan(value) else value for kind, value in found.items()}
 
 

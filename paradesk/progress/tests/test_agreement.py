@@ -162,6 +162,29 @@ def test_session_agreement_of_durations() -> None:
     }
 
 
+def test_latency_agreement_pairs_the_observers_trials_cue_by_cue() -> None:
+    # Latencies 2, none, 4 s against 2.5, none, 5 s: per trial 2/2.5 = 0.8, no response on both = 1,
+    # 4/5 = 0.8; mean 2.6 / 3. Totals of the answered trials: 6 / 7.5.
+    first = {"trials": [[0, 2], [10, None], [20, 24]]}
+    second = {"trials": [[0, 2.5], [10, None], [20, 25]]}
+    assert agreement.session_agreement("latency", first, second, 30) == {
+        AgreementKind.TOTAL_DURATION: pytest.approx(80),
+        AgreementKind.MEAN_DURATION_PER_OCCURRENCE: pytest.approx(260 / 3),
+    }
+
+
+def test_a_response_only_one_observer_saw_is_a_disagreement_and_shifts_nothing() -> None:
+    # Latencies 2, none, 4 against 2, 3, 4: 1 + 0 + 1 over 3 trials. Paired by position after
+    # leaving out the missed response, the third trial would have been compared with the second.
+    first = {"trials": [[0, 2], [10, None], [20, 24]]}
+    second = {"trials": [[0, 2], [10, 13], [20, 24]]}
+    found = agreement.session_agreement("latency", first, second, 30)
+    assert found[AgreementKind.MEAN_DURATION_PER_OCCURRENCE] == pytest.approx(200 / 3)
+    assert agreement.latency_per_trial_agreement([None], [None]) == 100
+    assert agreement.latency_per_trial_agreement([2.0], [2.0, 3.0]) is None  # not the same cues
+    assert agreement.latency_per_trial_agreement([], []) is None
+
+
 def test_every_method_with_observers_has_a_primary_agreement_it_computes() -> None:
     facts = {"events": [], "intervals": [True], "trials": [], "steps": ["independent"], "episodes": []}
     for method, kind in agreement.PRIMARY_AGREEMENT.items():
