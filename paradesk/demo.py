@@ -35,6 +35,7 @@ from paradesk.people.models import (
 )
 from paradesk.plans.models import Plan, PlanKind
 from paradesk.progress.demo import add_demo_decisions
+from paradesk.progress.summaries import refresh_district
 from paradesk.recording.demo import record_demo_history
 from paradesk.schedules.demo import add_demo_schedules
 
@@ -152,6 +153,7 @@ def build_demo() -> BuildResult:
         counts["Observation"] = record_demo_history(builder.district)
         counts["ParaBlock"] = add_demo_schedules(builder.district)
         counts["Progress decisions"] = add_demo_decisions(builder.district)
+        counts["Measure summaries"] = refresh_district(builder.district.pk)
     district = builder.district
     return BuildResult(district, True, time.perf_counter() - started, demo_sign_ins(district), counts=counts)
 

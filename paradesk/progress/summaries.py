@@ -33,7 +33,7 @@ from django.db.models import Count, Max
 from django.tasks import task
 from django.utils import timezone
 
-from paradesk.plans.models import Measure, PlanStatus
+from paradesk.plans.models import Measure, Method, PlanStatus
 from paradesk.progress import analysis, series
 from paradesk.progress.agreement import AgreementStanding
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, MeasureSummary, PhaseChange
@@ -311,6 +311,14 @@ def refresh(measure_ids: Iterable[uuid.UUID]) -> int:
     measures = measures_to_refresh(measure_ids)
     summaries_of(measures)
     return len(measures)
+
+
+def refresh_district(district_id: uuid.UUID) -> int:
+    """Compute and store the summaries of every measure of the district's active plans (the demo's
+    history is written in bulk, not through sync); how many there are."""
+    active = Measure.objects.filter(district_id=district_id, plan__status=PlanStatus.ACTIVE)
+    measures = list(active.exclude(method=Method.ABC).select_related("plan__student__school"))
+    return len(summaries_of(measures))
 
 
 @task()

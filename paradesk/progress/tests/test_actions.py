@@ -13,8 +13,15 @@ from django.core.exceptions import ValidationError
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.plans.actions import activate_plan, amend_plan
 from paradesk.plans.models import Measure, MeasureStatus, Method, PlanStatus
-from paradesk.progress import actions, agreement, analysis, series
-from paradesk.progress.models import AgreementCheck, AimlineAdjustment, FidelityCheck, PhaseChange, PhaseKind
+from paradesk.progress import actions, agreement, analysis, series, summaries
+from paradesk.progress.models import (
+    AgreementCheck,
+    AimlineAdjustment,
+    FidelityCheck,
+    MeasureSummary,
+    PhaseChange,
+    PhaseKind,
+)
 from paradesk.recording.models import Observation
 from paradesk.testing import MeasureFactory, Personas, observe
 
@@ -569,3 +576,9 @@ def test_the_demo_district_has_decisions_a_teacher_would_make(db: None) -> None:
     for found in fidelity:
         assert found.percent == pytest.approx(agreement.fidelity([s["result"] for s in found.steps]).percent)
         found.full_clean()
+    # The dashboard's summaries are stored and current: the first visit computes none.
+    active = Measure.objects.filter(district=district, plan__status=PlanStatus.ACTIVE)
+    measures = list(active.exclude(method=Method.ABC).select_related("plan__student__school"))
+    current = summaries.stamps(measures, series.lineages(measures))
+    stored = dict(MeasureSummary.objects.filter(district=district).values_list("measure_id", "stamp"))
+    assert measures and stored == current
