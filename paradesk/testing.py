@@ -39,6 +39,7 @@ from paradesk.plans.models import (
     Snapshot,
     TargetBehavior,
 )
+from paradesk.progress.models import AgreementCheck
 from paradesk.recording.models import Observation, Session
 from paradesk.schedules.models import (
     BellPeriod,
@@ -501,4 +502,24 @@ def observe(
         facts=facts,
         value=value,
         **common,
+    )
+
+
+def paired_check(
+    personas: Personas,
+    primary: Observation,
+    secondary: Observation,
+    percent: float,
+    measure: Measure | None = None,
+) -> AgreementCheck:
+    """A trial-by-trial agreement check of the primary observer's observation with a second
+    observer's, paired by the case manager at the percent given (not recomputed)."""
+    return AgreementCheck.objects.create(
+        district=personas.district,
+        measure=measure or personas.measure,
+        primary=primary,
+        secondary=secondary,
+        kind="trial_by_trial",
+        percent=percent,
+        paired_by=personas.case_manager,
     )

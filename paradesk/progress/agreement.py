@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import enum
 import math
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from paradesk.progress.analysis import as_sequence, finite
 
 # The usual standard (DOMAIN.md section 4): at least 80% agreement, on at least 20% of the sessions
 # of each phase.
@@ -29,30 +30,13 @@ AGREEMENT_SHARE_STANDARD = 20.0
 # ---- facts --------------------------------------------------------------------------------------------
 
 
-# The two helpers below are ``analysis.finite`` and ``analysis._sequence`` again: this module imports
-# nothing from ``analysis``, which re-exports some of its names (an import each way would be a cycle).
-def _finite(value: object) -> bool:
-    """A real number that is not NaN or infinite (numpy scalars included; a bool is not a number)."""
-    kind = type(value)
-    if kind is float:
-        return math.isfinite(value)  # type: ignore[arg-type]
-    if kind is int:
-        return True
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _sequence(value: object) -> Sequence[Any]:
-    """A list from facts, or an empty one when the facts hold something else there."""
-    return value if isinstance(value, Sequence) and not isinstance(value, str) else []
-
-
 # ---- agreement (DOMAIN.md section 4) ------------------------------------------------------------------
 
 
 def _ratio(smaller: float, larger: float) -> float:
     """smaller / larger of two non-negative amounts; 1 when both are 0; NaN when either is not a
     finite number (there is nothing to compare)."""
-    if not (_finite(smaller) and _finite(larger)):
+    if not (finite(smaller) and finite(larger)):
         return math.nan
     low, high = sorted((abs(float(smaller)), abs(float(larger))))
     return 1.0 if high == 0 else low / high
@@ -149,7 +133,7 @@ def _events_per_interval(events: Sequence[object], seconds: float, interval: flo
     cannot be drawn (a length that is not a positive number, or too many windows). Events before the
     start or after the end count in the first or last window; times that are not numbers are left
     out."""
-    if not (_finite(seconds) and _finite(interval)) or seconds <= 0 or interval <= 0:
+    if not (finite(seconds) and finite(interval)) or seconds <= 0 or interval <= 0:
         return None
     windows = seconds / interval
     if not windows <= MAX_AGREEMENT_INTERVALS:
@@ -157,7 +141,7 @@ def _events_per_interval(events: Sequence[object], seconds: float, interval: flo
     bins = max(1, math.ceil(windows))
     counts = [0] * bins
     for moment in events:
-        if _finite(moment):
+        if finite(moment):
             window = float(moment) // interval  # type: ignore[arg-type]
             counts[int(min(bins - 1, max(0.0, window)))] += 1
     return counts
@@ -170,7 +154,7 @@ def _durations(pairs: object) -> list[float]:
     return [
         float(pair[1]) - float(pair[0])
         for pair in pairs
-        if isinstance(pair, Sequence) and len(pair) == 2 and _finite(pair[0]) and _finite(pair[1])
+        if isinstance(pair, Sequence) and len(pair) == 2 and finite(pair[0]) and finite(pair[1])
     ]
 
 
@@ -181,7 +165,7 @@ def _latencies(trials: object) -> list[float | None]:
         return []
     found: list[float | None] = []
     for pair in trials:
-        answered = isinstance(pair, Sequence) and len(pair) == 2 and _finite(pair[0]) and _finite(pair[1])
+        answered = isinstance(pair, Sequence) and len(pair) == 2 and finite(pair[0]) and finite(pair[1])
         found.append(float(pair[1]) - float(pair[0]) if answered else None)
     return found
 
@@ -221,7 +205,7 @@ def session_agreement(
     Every value is a percentage 0..100, or None when the formula has nothing to compare."""
     found: dict[AgreementKind, float | None] = {}
     if method in {"count", "rate", "irt"}:
-        a, b = _sequence(first.get("events")), _sequence(second.get("events"))
+        a, b = as_sequence(first.get("events")), as_sequence(second.get("events"))
         found[AgreementKind.TOTAL_COUNT] = total_count_agreement(len(a), len(b))
         per_a = _events_per_interval(a, observed_seconds, interval_seconds)
         per_b = _events_per_interval(b, observed_seconds, interval_seconds)
@@ -233,7 +217,7 @@ def session_agreement(
             exact_count_per_interval_agreement(per_a or [], per_b or []) if windows else None
         )
     elif method in {"partial_interval", "whole_interval", "momentary"}:
-        a, b = _sequence(first.get("intervals")), _sequence(second.get("intervals"))
+        a, b = as_sequence(first.get("intervals")), as_sequence(second.get("intervals"))
         found[AgreementKind.INTERVAL_BY_INTERVAL] = interval_by_interval_agreement(a, b)
         found[AgreementKind.SCORED_INTERVAL] = scored_interval_agreement(a, b)
         found[AgreementKind.UNSCORED_INTERVAL] = unscored_interval_agreement(a, b)
@@ -243,7 +227,7 @@ def session_agreement(
         )
     elif method == "task_analysis":
         found[AgreementKind.TRIAL_BY_TRIAL] = trial_by_trial_agreement(
-            _sequence(first.get("steps")), _sequence(second.get("steps"))
+            as_sequence(first.get("steps")), as_sequence(second.get("steps"))
         )
     elif method == "duration":
         a_lengths, b_lengths = _durations(first.get("episodes")), _durations(second.get("episodes"))

@@ -114,7 +114,7 @@ def finite(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _sequence(value: object) -> Sequence[Any]:
+def as_sequence(value: object) -> Sequence[Any]:
     """A list from facts, or an empty one when the facts hold something else there."""
     return value if isinstance(value, Sequence) and not isinstance(value, str) else []
 
@@ -445,12 +445,12 @@ def prompt_ranks(spec: MeasureSpec, facts: Mapping[str, Any]) -> list[int]:
     not done ranks past the most intrusive prompt. Unknown levels are left out."""
     ranks = _ranks(spec.hierarchy)
     if spec.method == "trials":
-        trials = _sequence(facts.get("trials"))
+        trials = as_sequence(facts.get("trials"))
         levels = [
             trial.get("prompt") for trial in trials if type(trial) is dict or isinstance(trial, Mapping)
         ]
     elif spec.method == "task_analysis":
-        levels = list(_sequence(facts.get("steps")))
+        levels = list(as_sequence(facts.get("steps")))
     else:
         return []
     return [ranks[level] for level in levels if isinstance(level, str) and level in ranks]

@@ -16,7 +16,7 @@ from paradesk.progress.models import AgreementCheck, AimlineAdjustment, PhaseCha
 from paradesk.progress.summaries import summaries_of
 from paradesk.recording.models import Observation
 from paradesk.recording.tests.raw_records import observation
-from paradesk.testing import Personas, bell_schedule_for, calendar_day
+from paradesk.testing import Personas, bell_schedule_for, calendar_day, paired_check
 
 pytestmark = pytest.mark.django_db
 
@@ -351,15 +351,7 @@ def phase_of(personas: Personas, count: int, start: datetime.date = LAST_WEEK[0]
 def check_agreement(personas: Personas, primary: Observation, percent: float) -> AgreementCheck:
     """A second observer's observation of the same session, paired with the primary one."""
     second = record(personas, primary.started_at.date(), 50, recorded_by=personas.provider)
-    return AgreementCheck.objects.create(
-        district=personas.district,
-        measure=personas.measure,
-        primary=primary,
-        secondary=second,
-        kind="trial_by_trial",
-        percent=percent,
-        paired_by=personas.case_manager,
-    )
+    return paired_check(personas, primary, second, percent)
 
 
 def test_agreement_below_80_percent_is_raised(personas: Personas, school_year: None) -> None:

@@ -16,7 +16,7 @@ from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.people.models import Assignment, Staff, Student, TeamRole
 from paradesk.plans.models import Measure, MeasureStatus, Method, ScheduleKind
 from paradesk.progress import dashboard_views
-from paradesk.progress.models import AgreementCheck, AimlineAdjustment, PhaseChange
+from paradesk.progress.models import AimlineAdjustment, PhaseChange
 from paradesk.progress.tests.test_alerts import TODAY, record, weekdays
 from paradesk.testing import (
     AssignmentFactory,
@@ -27,6 +27,7 @@ from paradesk.testing import (
     StudentFactory,
     bell_schedule_for,
     calendar_day,
+    paired_check,
 )
 
 pytestmark = pytest.mark.django_db
@@ -101,15 +102,7 @@ def busy_student(personas: Personas, staff: Staff, number: int) -> Student:
             created_by=personas.case_manager,
         )
         second = record(personas, sessions[5].started_at.date(), 45, measure=measure, student=student)
-        AgreementCheck.objects.create(
-            district=personas.district,
-            measure=measure,
-            primary=sessions[5],
-            secondary=second,
-            kind="trial_by_trial",
-            percent=75.0,
-            paired_by=personas.case_manager,
-        )
+        paired_check(personas, sessions[5], second, 75.0, measure=measure)
     return student
 
 

@@ -15,11 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from paradesk.access.models import AuditAction, AuditEntry
-from paradesk.progress.models import AgreementCheck
 from paradesk.progress.tests.test_graphs import KNOWN, known_series, record, set_goal
 from paradesk.recording.models import Observation
 from paradesk.recording.tests.raw_records import observation
-from paradesk.testing import Personas
+from paradesk.testing import Personas, paired_check
 
 pytestmark = pytest.mark.django_db
 
@@ -120,15 +119,7 @@ def test_agreement_standing_is_shown_with_its_warnings(client_for: Any, personas
     known_series(personas)
     primary = Observation.objects.get(measure=personas.measure, value=60.0)
     second = observation(personas, at=primary.started_at, value=45.0, recorded_by=personas.provider)
-    AgreementCheck.objects.create(
-        district=personas.district,
-        measure=personas.measure,
-        primary=primary,
-        secondary=second,
-        kind="trial_by_trial",
-        percent=75.0,
-        paired_by=personas.case_manager,
-    )
+    paired_check(personas, primary, second, 75.0)
     page = text(client_for(personas.case_manager).get(url_of(personas.measure.id)))
     assert "1 check in this phase, 25% of its 4 sessions; lowest 75%." in page
     assert "A check is below 80%: review the definition with both observers." in page

@@ -19,7 +19,7 @@ from paradesk.plans.actions import activate_plan, amend_plan
 from paradesk.plans.models import Measure
 from paradesk.progress import analysis, series, summaries
 from paradesk.progress.agreement import AgreementStanding
-from paradesk.progress.models import AgreementCheck, AimlineAdjustment, MeasureSummary, PhaseChange
+from paradesk.progress.models import AimlineAdjustment, MeasureSummary, PhaseChange
 from paradesk.progress.summaries import Summary, summaries_of, summary_of
 from paradesk.recording.actions import void_record
 from paradesk.recording.models import Observation
@@ -27,7 +27,7 @@ from paradesk.recording.tests.raw_records import correction, observation
 from paradesk.recording.tests.sync_records import TRIALS_FACTS, send
 from paradesk.recording.tests.sync_records import observation as sync_observation
 from paradesk.recording.tests.sync_records import session as sync_session
-from paradesk.testing import Personas
+from paradesk.testing import Personas, paired_check
 
 pytestmark = pytest.mark.django_db
 
@@ -151,15 +151,7 @@ def adjust_aimline(personas: Personas, observations: list[Observation]) -> None:
 def pair_for_agreement(personas: Personas, observations: list[Observation]) -> None:
     primary = observations[-1]
     second = record(personas, DAYS[-1], 50.0, recorded_by=personas.provider)
-    AgreementCheck.objects.create(
-        district=personas.district,
-        measure=personas.measure,
-        primary=primary,
-        secondary=second,
-        kind="trial_by_trial",
-        percent=70.0,
-        paired_by=personas.case_manager,
-    )
+    paired_check(personas, primary, second, 70.0)
 
 
 def edit_measure(personas: Personas, observations: list[Observation]) -> None:
