@@ -12,13 +12,19 @@ Floors, in the same process:
 - "bare page": a one-line HTML page to PDF, WeasyPrint's fixed cost per document.
 Wall time on a shared machine varies with its load; the batch also prints its CPU time.
 
+Memory: the process's peak resident size just before the batch and after it; the growth is what the
+batch needed at most. Each report's layout is dropped once it is written to PDF; what still grows
+with the batch is pypdf's writer, which holds every appended report until the one PDF is written.
+
 Run: .venv/bin/python benchmarks/progress_reports.py
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -72,6 +78,11 @@ def peak_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def page_count(pdfinfo: bytes) -> str:
+    found = re.search(rb"^Pages:\s+(\d+)", pdfinfo, re.MULTILINE)
+    return found.group(1).decode() if found else "?"
 
 
 def current_pairs() -> list[tuple[Plan, ReportingPeriod]]:
@@ -156,6 +167,9 @@ def run() -> int:
         period_ending_to=period.end_date,
         plan_ids=[str(p.pk) for p, _period in pairs[:STUDENTS]],
     )
+    sampled = len(sample)
+    del sample  # its HTML is not the batch's to hold
+    before = peak_mb()
     wall, cpu = time.perf_counter(), time.process_time()
     status = tasks.run_batch(batch.pk)
     per_report = Timing((time.perf_counter() - wall) / STUDENTS, (time.process_time() - cpu) / STUDENTS)
@@ -163,13 +177,16 @@ def run() -> int:
     if status != BatchStatus.DONE or tasks.reports_in(batch) != STUDENTS:
         print(f"progress_reports: FAILED. The batch ended {status}: {batch.error}")
         return 1
-    size = len(bytes(batch.pdf or b""))
+    data = bytes(batch.pdf or b"")
+    size = len(data)
+    info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout
     print(
         f"batch of {STUDENTS} reports: {per_report.wall * STUDENTS:.1f} s "
         f"({per_report.cpu * STUDENTS:.1f} s CPU), "
         f"{per_report.wall:.3f} s per report ({per_report.cpu:.3f} s CPU) = {per_report.over(batch_floor)} "
-        f"(WeasyPrint only on {len(sample)} of its reports: {batch_floor.wall:.3f} s, "
-        f"{batch_floor.cpu:.3f} s CPU each); one PDF of {size / 1e6:.1f} MB; peak memory {peak_mb():.0f} MB"
+        f"(WeasyPrint only on {sampled} of its reports: {batch_floor.wall:.3f} s, "
+        f"{batch_floor.cpu:.3f} s CPU each); one PDF of {size / 1e6:.1f} MB, {page_count(info)} pages; "
+        f"peak memory {before:.0f} MB before the batch, {peak_mb():.0f} MB after"
     )
     return 0
 

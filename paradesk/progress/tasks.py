@@ -3,9 +3,10 @@ in a date range, made by a background task (django.tasks, database backend: `par
 into one PDF.
 
 Which plans a batch holds is fixed when it is asked for, from what the person may see then; the
-task reports its progress in ``done`` / ``total`` as it goes, so the batch page's bar moves. A
-failure is logged by batch id and exception type (never a student's name) and shown to the person
-as a plain message.
+task reports its progress in ``done`` / ``total`` as it goes, so the batch page's bar moves. Each
+report is written to PDF on its own and appended to the batch's PDF (pdf.CombinedPDF), so memory
+holds one report's layout at a time however big the school. A failure is logged by batch id and
+exception type (never a student's name) and shown to the person as a plain message.
 """
 
 from __future__ import annotations
@@ -17,23 +18,25 @@ import uuid
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.tasks import task
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from paradesk.access.policy import admin_school_ids, is_district_admin
-from paradesk.people.models import Assignment, School, Staff, TeamRole
+from paradesk.people.models import Assignment, School, Staff
 from paradesk.plans.models import Plan, ReportingPeriod
+from paradesk.plans.views import current_students
 from paradesk.progress import pdf, reports
+from paradesk.progress.dashboard_views import CASELOAD_ROLES
 from paradesk.progress.models import BatchStatus, ReportBatch
 
 logger = logging.getLogger(__name__)
 
 CASELOAD = "caseload"
 SCHOOL_PREFIX = "school:"
-CASELOAD_ROLES = (TeamRole.CASE_MANAGER, TeamRole.PROVIDER)
 UNFINISHED = (BatchStatus.WAITING, BatchStatus.RUNNING)
 # A batch unfinished this long is taken as lost (a worker stopped mid-way); it blocks no new one.
 LOST_AFTER = datetime.timedelta(hours=2)
@@ -43,6 +46,7 @@ LOST_AFTER = datetime.timedelta(hours=2)
 
 
 def caseload_assignments(staff: Staff) -> QuerySet[Assignment]:
+    """The person's case manager and provider roles today (the students may be inactive)."""
     return Assignment.objects.current().filter(staff=staff, team_role__in=CASELOAD_ROLES)
 
 
@@ -99,7 +103,7 @@ def plans_in_scope(staff: Staff, scope: Scope, start: datetime.date, end: dateti
         reporting_periods__end_date__lte=end,
     )
     if scope.school is None:
-        plans = plans.filter(student_id__in=caseload_assignments(staff).values("student_id"))
+        plans = plans.filter(student__in=current_students(staff, CASELOAD_ROLES))
     else:
         plans = plans.filter(student__school=scope.school)
     ordered = plans.order_by("student__last_name", "student__first_name", "student_id", "kind", "id")
@@ -174,8 +178,8 @@ def batch_pairs(batch: ReportBatch) -> list[tuple[Plan, ReportingPeriod]]:
     return [(plans[pk], period) for pk in batch.plan_ids if pk in plans for period in by_plan.get(pk, [])]
 
 
-# Each report is two steps of the progress bar: laid out (data, graphs, layout), then drawn into the
-# one PDF; drawing the graphs is about as long as the rest, and happens only while writing.
+# Each report is two steps of the progress bar: laid out (data, graphs, layout), then drawn into its
+# PDF; drawing the graphs is about as long as the rest, and happens only while writing.
 STEPS_PER_REPORT = 2
 
 
@@ -186,18 +190,32 @@ def make_batch(batch: ReportBatch) -> None:
     if not pairs:
         fail(batch.pk, _("No reporting period of these students' plans ends between those dates any more."))
         return
-    documents = []
-    for laid_out, report in enumerate(reports.reports_for(pairs), start=1):
-        documents.append(pdf.report_document(report))
-        ReportBatch.objects.filter(pk=batch.pk).update(done=laid_out)
-
-    def drawn(count: int) -> None:
-        ReportBatch.objects.filter(pk=batch.pk).update(done=len(pairs) + count)
-
-    joined = pdf.combined_pdf(documents, drawn)
+    combined = pdf.CombinedPDF(batch_title(batch), translation.get_language() or settings.LANGUAGE_CODE)
+    for number, report in enumerate(reports.reports_for(pairs)):
+        steps = number * STEPS_PER_REPORT
+        combined.append(pdf.report_pdf(report, partial(advance, batch.pk, steps + 1)))
+        advance(batch.pk, steps + 2)
     ReportBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.DONE, pdf=joined, error="", finished_at=timezone.now()
+        status=BatchStatus.DONE, pdf=combined.write(), error="", finished_at=timezone.now()
     )
+
+
+def advance(batch_id: uuid.UUID, done: int) -> None:
+    ReportBatch.objects.filter(pk=batch_id).update(done=done)
+
+
+def batch_title(batch: ReportBatch) -> str:
+    """The PDF's title: which reports it holds, never a student's name."""
+    words = {
+        "start": formats.date_format(batch.period_ending_from),
+        "end": formats.date_format(batch.period_ending_to),
+    }
+    if batch.school is None:
+        return _("Progress reports, caseload, periods ending %(start)s to %(end)s") % words
+    return _("Progress reports, %(school)s, periods ending %(start)s to %(end)s") % {
+        **words,
+        "school": batch.school.name,
+    }
 
 
 def reports_in(batch: ReportBatch) -> int:

@@ -5,6 +5,7 @@ download, and who may see a batch."""
 from __future__ import annotations
 
 import datetime
+import io
 import logging
 import signal
 import subprocess
@@ -18,11 +19,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from pypdf import PdfReader
 
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.people.models import Assignment, TeamRole
 from paradesk.plans.models import Plan, ReportingPeriod
-from paradesk.progress import pdf, tasks
+from paradesk.progress import pdf, reports, tasks
 from paradesk.progress.models import BatchStatus, ProgressEntry, ReportBatch
 from paradesk.progress.tests.test_reports import record, set_target, signed_in, with_four
 from paradesk.testing import (
@@ -71,11 +73,22 @@ def caseload_batch(personas: Personas, dates: tuple[datetime.date, datetime.date
     )
 
 
-def pdf_text(data: bytes, tmp_path: Path) -> str:
+def pdf_text(data: bytes, tmp_path: Path, page: int | None = None) -> str:
+    """The PDF's words (of one page, counted from 1, when given), read back with poppler."""
     path = tmp_path / "batch.pdf"
     path.write_bytes(data)
-    found = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    pages = [] if page is None else ["-f", str(page), "-l", str(page)]
+    found = subprocess.run(
+        ["pdftotext", *pages, str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return " ".join(found.split())
+
+
+def pdf_info(data: bytes, tmp_path: Path) -> dict[str, str]:
+    path = tmp_path / "info.pdf"
+    path.write_bytes(data)
+    found = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return {key: value.strip() for key, _, value in (line.partition(":") for line in found.splitlines())}
 
 
 # ---- whose reports ----------------------------------------------------------------------------------------
@@ -134,39 +147,74 @@ def test_the_task_makes_one_pdf_with_every_students_report(
     assert ProgressEntry.objects.filter(period__plan__in=[personas.plan]).count() == 2
 
 
+def test_each_report_starts_a_page_and_counts_its_own_pages(
+    personas: Personas, tmp_path: Path, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """The batch is the students' reports one after the other, page for page as each prints alone:
+    each starts on a new page that says "Page 1 of" its own length, with the confidentiality notice."""
+    plan = second_student(personas)
+    with_four(personas, [29, 33, 31, 35])
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = caseload_batch(personas)
+    tasks.run_batch(batch.pk)
+    joined = bytes(ReportBatch.objects.get(pk=batch.pk).pdf or b"")
+    alone = [
+        pdf.report_pdf(reports.report_for(one, ReportingPeriod.objects.get(plan=one, name="Quarter 1")))
+        for one in (plan, personas.plan)
+    ]
+    lengths = [int(pdf_info(data, tmp_path)["Pages"]) for data in alone]
+    assert lengths[1] >= 2  # the persona's plan has goals enough for a second page
+    info = pdf_info(joined, tmp_path)
+    assert int(info["Pages"]) == sum(lengths)
+    assert info["Title"] == "Progress reports, caseload, periods ending Nov. 1, 2026 to Nov. 30, 2026"
+    firsts = [1, 1 + lengths[0]]
+    for first, length, student in zip(firsts, lengths, [plan.student, personas.student], strict=True):
+        page = pdf_text(joined, tmp_path, first)
+        assert student.display_name in page
+        assert "Confidential student record (FERPA)" in page
+        assert f"Page 1 of {length}" in page
+    assert f"Page {lengths[0]} of {lengths[0]}" in pdf_text(joined, tmp_path, lengths[0])
+    assert f"Page 2 of {lengths[1]}" in pdf_text(joined, tmp_path, firsts[1] + 1)
+    outline = [item.title for item in PdfReader(io.BytesIO(joined)).outline if not isinstance(item, list)]
+    assert outline == [plan.student.display_name, personas.student.display_name]
+
+
 def test_the_progress_moves_as_each_report_is_laid_out_then_drawn(
     personas: Personas,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
-    """Two reports, two steps each: laid out (1, 2 of 4), then drawn into the one PDF (3, 4 of 4)."""
+    """Two reports, two steps each: the first laid out (1 of 4), drawn into its PDF (2 of 4), then
+    the second (3, 4 of 4)."""
     second_student(personas)
     with django_capture_on_commit_callbacks(execute=False):
         batch = caseload_batch(personas)
-    seen: list[tuple[str, int, int]] = []
+    seen: list[tuple[str, str, int, int]] = []
 
-    def now() -> None:
+    def now(step: str) -> None:
         found = ReportBatch.objects.get(pk=batch.pk)
-        seen.append((found.status, found.done, found.total))
+        seen.append((step, found.status, found.done, found.total))
 
-    render, join = pdf.report_document, pdf.combined_pdf
+    render, draw = pdf.report_document, pdf.write
 
     def laid_out(report: Any) -> Any:
-        now()
+        now("lay out")
         return render(report)
 
-    def joined(documents: Any, drawn: Callable[[int], None]) -> bytes:
-        def watched(count: int) -> None:
-            drawn(count)
-            now()
-
-        return join(documents, watched)
+    def drawn(document: Any) -> bytes:
+        now("draw")
+        return draw(document)
 
     monkeypatch.setattr(pdf, "report_document", laid_out)
-    monkeypatch.setattr(pdf, "combined_pdf", joined)
+    monkeypatch.setattr(pdf, "write", drawn)
     tasks.run_batch(batch.pk)
-    assert seen == [("running", 0, 4), ("running", 1, 4), ("running", 3, 4), ("running", 4, 4)]
-    assert ReportBatch.objects.get(pk=batch.pk).status == BatchStatus.DONE
+    assert seen == [
+        ("lay out", "running", 0, 4),
+        ("draw", "running", 1, 4),
+        ("lay out", "running", 2, 4),
+        ("draw", "running", 3, 4),
+    ]
+    assert ReportBatch.objects.get(pk=batch.pk).done == 4
 
 
 def test_a_failure_is_a_plain_message_and_the_log_names_no_student(
