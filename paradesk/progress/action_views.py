@@ -121,15 +121,7 @@ def current_version(measure: Measure) -> Measure | None:
     """The measure carried into the version in force, when this one's version has ended."""
     if measure.plan.status != PlanStatus.ENDED:
         return None
-    found = measure
-    for _depth in range(series.MAX_VERSIONS):
-        following = Measure.objects.filter(carried_from=found).select_related("plan").first()
-        if following is None:
-            return None
-        if following.plan.status == PlanStatus.ACTIVE:
-            return following
-        found = following
-    return None
+    return next(iter(series.active_versions([measure.pk])), None)
 
 
 def saved(request: HttpRequest, message: str, to: str) -> HttpResponse:

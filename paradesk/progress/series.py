@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from paradesk.access.record import school_time_zone
-from paradesk.plans.models import DEFAULT_PROMPT_HIERARCHY, Measure, Method
+from paradesk.plans.models import DEFAULT_PROMPT_HIERARCHY, Measure, Method, PlanStatus
 from paradesk.progress import analysis
 from paradesk.progress.agreement import AgreementStanding, agreement_standing
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, PhaseChange
@@ -92,6 +92,22 @@ def lineages(measures: Sequence[Measure]) -> dict[uuid.UUID, list[uuid.UUID]]:
         while (up := parent.get(chain[-1])) is not None and up not in chain and len(chain) < MAX_VERSIONS:
             chain.append(up)
     return found
+
+
+def active_versions(measure_ids: Iterable[uuid.UUID]) -> list[Measure]:
+    """The measures in force whose lineage includes any of these: the measures themselves when their
+    plan version is active, and the versions carried from them (``lineages`` the other way). One
+    query per plan version forward, then one for the measures."""
+    wanted = set(measure_ids)
+    frontier = set(wanted)
+    for _depth in range(MAX_VERSIONS):
+        later = Measure.objects.filter(carried_from_id__in=frontier).values_list("pk", flat=True)
+        frontier = set(later) - wanted
+        if not frontier:
+            break
+        wanted |= frontier
+    active = Measure.objects.filter(pk__in=wanted, plan__status=PlanStatus.ACTIVE)
+    return list(active.select_related("plan__student__school").order_by("pk"))
 
 
 def prompt_rank(measure: Measure, level: str) -> int | None:

@@ -43,8 +43,6 @@ logger = logging.getLogger(__name__)
 
 # The modules whose code decides a summary's content: a new release computes every summary again.
 CODE_FILES = ("analysis.py", "agreement.py", "series.py", "summaries.py")
-# How many plan versions forward the worker follows a measure to the versions carried from it.
-MAX_VERSIONS = series.MAX_VERSIONS
 
 
 @dataclass(frozen=True)
@@ -286,29 +284,10 @@ def keep(fresh: dict[uuid.UUID, Summary], current: dict[uuid.UUID, str]) -> None
         logger.warning("Measure summaries not stored (%s); they will be computed again", type(exc).__name__)
 
 
-def measures_to_refresh(measure_ids: Iterable[uuid.UUID]) -> list[Measure]:
-    """The active measures whose lineage includes any of these: the measures themselves, and the
-    versions carried from them when the data was recorded on an earlier plan version."""
-    wanted = set(measure_ids)
-    frontier = set(wanted)
-    for _depth in range(MAX_VERSIONS):
-        frontier = (
-            set(Measure.objects.filter(carried_from_id__in=frontier).values_list("pk", flat=True)) - wanted
-        )
-        if not frontier:
-            break
-        wanted |= frontier
-    return list(
-        Measure.objects.filter(pk__in=wanted, plan__status=PlanStatus.ACTIVE).select_related(
-            "plan__student__school"
-        )
-    )
-
-
 def refresh(measure_ids: Iterable[uuid.UUID]) -> int:
     """Bring the stored summaries of these measures (and of the versions carried from them) up to
     date; how many measures were looked at."""
-    measures = measures_to_refresh(measure_ids)
+    measures = series.active_versions(measure_ids)
     summaries_of(measures)
     return len(measures)
 
