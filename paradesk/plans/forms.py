@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from paradesk.plans import units
 from paradesk.plans.models import (
     DEFAULT_PROMPT_HIERARCHY,
     AbcOption,
@@ -24,17 +29,57 @@ from paradesk.plans.models import (
     Service,
     Snapshot,
     TargetBehavior,
+    Unit,
 )
 
 PROMPTED_METHODS = frozenset({Method.TRIALS, Method.TASK_ANALYSIS})
+# What a plan holds is read on a phone and printed for families: a field longer than a page, or a
+# "word" longer than a line, is a paste gone wrong, refused beside the field.
+TEXT_LIMIT = 3000
+LONGEST_WORD = 60
+LINE_LIMIT = 200
+MAX_LINES = 100
+# Plans run within a student's school years; a year like 0001 or 9999 is a slip of the keyboard.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
+# The longest observation a session can be: a school day.
+LONGEST_SESSION_SECONDS = units.SCHOOL_DAY_SECONDS
+MAX_TRIALS = 500
+LINK = re.compile(r"^(https?://|www\.)", re.IGNORECASE)
+
+
+def no_overlong_words(value: str) -> None:
+    """Refuse a run of characters with no space longer than a line (links are allowed)."""
+    for word in str(value).split():
+        if len(word) > LONGEST_WORD and not LINK.match(word):
+            raise ValidationError(
+                _("“%(start)s…” is %(length)s characters without a space; break it up."),
+                params={"start": word[:20], "length": len(word)},
+                code="long_word",
+            )
+
+
+def within_years(value: datetime.date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            _("Give a date between %(first)s and %(last)s."),
+            params={"first": EARLIEST_DATE.year, "last": LATEST_DATE.year},
+            code="date_out_of_range",
+        )
 
 
 def plan_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
-    """Native date pickers and roomy text areas, the same on every plan form."""
+    """Native date pickers and roomy text areas, the same on every plan form, with the limits
+    above on what a person can type."""
     if isinstance(field, models.DateField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        kwargs["validators"] = [within_years]
     elif isinstance(field, models.TextField):
         kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
+        kwargs["max_length"] = TEXT_LIMIT
+        kwargs["validators"] = [no_overlong_words]
+    elif isinstance(field, models.CharField) and not field.choices:
+        kwargs["validators"] = [no_overlong_words]
     return field.formfield(**kwargs)
 
 
@@ -140,6 +185,23 @@ class LinesField(forms.CharField):
         text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
+    def validate(self, value: Any) -> None:
+        """Each line is checked as text: the list as a whole would hide a NUL or an endless line."""
+        super().validate(value)
+        if len(value) > MAX_LINES:
+            raise ValidationError(_("At most %(limit)s lines."), params={"limit": MAX_LINES})
+        for number, line in enumerate(value, start=1):
+            if "\x00" in line:
+                raise ValidationError(
+                    _("Line %(number)s holds a character that cannot be stored."), params={"number": number}
+                )
+            if len(line) > LINE_LIMIT:
+                raise ValidationError(
+                    _("Line %(number)s is longer than %(limit)s characters."),
+                    params={"number": number, "limit": LINE_LIMIT},
+                )
+            no_overlong_words(line)
+
 
 class RatingLabelsField(forms.CharField):
     """Rating labels as "value = label", one per line."""
@@ -159,7 +221,10 @@ class RatingLabelsField(forms.CharField):
         if isinstance(value, dict):
             return value
         labels: dict[str, str] = {}
-        for line in (super().to_python(value) or "").splitlines():
+        text = super().to_python(value) or ""
+        if "\x00" in text:
+            raise forms.ValidationError(_("The labels hold a character that cannot be stored."))
+        for line in text.splitlines():
             if not line.strip():
                 continue
             key, sep, label = line.partition("=")
@@ -274,7 +339,54 @@ class MeasureForm(PlanItemForm):
             and any(not low <= int(key) <= high for key in labels)
         ):
             self.add_error("rating_labels", _("Label only values between the minimum and the maximum."))
+        self.check_session_length(cleaned)
+        self.check_values(cleaned)
         return cleaned
+
+    def check_session_length(self, cleaned: dict[str, Any]) -> None:
+        seconds, count = cleaned.get("interval_seconds"), cleaned.get("interval_count")
+        if seconds and count and seconds * count > LONGEST_SESSION_SECONDS:
+            self.add_error(
+                "interval_count",
+                _(
+                    "%(count)s intervals of %(seconds)s seconds last longer than a school day "
+                    "(%(hours)s hours)."
+                )
+                % {"count": count, "seconds": seconds, "hours": LONGEST_SESSION_SECONDS // 3600},
+            )
+        trials = cleaned.get("trials_per_session")
+        if trials and trials > MAX_TRIALS:
+            self.add_error(
+                "trials_per_session", _("At most %(limit)s trials in a session.") % {"limit": MAX_TRIALS}
+            )
+
+    def check_values(self, cleaned: dict[str, Any]) -> None:
+        """The plan's baseline and target fit the unit the value is read in (a percent is 0-100, a
+        rating lies on its scale)."""
+        method = cleaned.get("method") or ""
+        unit = units.unit_of(method, cleaned.get("unit") or "")
+        low, high = cleaned.get("rating_min"), cleaned.get("rating_max")
+        for name in ("baseline_value", "target_value"):
+            value: Decimal | None = cleaned.get(name)
+            if value is None or unit is None:
+                continue
+            if not units.plausible(float(value), unit):
+                limit = f"{units.LIMITS[unit]:g}"
+                self.add_error(
+                    name,
+                    _("%(value)s is outside what a value in %(unit)s can be (0 to %(limit)s).")
+                    % {"value": value, "unit": str(Unit(unit).label).lower(), "limit": limit},
+                )
+            elif (
+                unit == units.Unit.RATING
+                and low is not None
+                and high is not None
+                and not low <= value <= high
+            ):
+                self.add_error(
+                    name,
+                    _("Give a value on the rating scale (%(low)s to %(high)s).") % {"low": low, "high": high},
+                )
 
 
 class GoalForm(PlanItemForm):

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from paradesk.people.models import District, Staff, Student
+from paradesk.plans import units
 
 
 class PlanKind(models.TextChoices):
@@ -238,6 +239,18 @@ DEFAULT_PROMPT_HIERARCHY = [
 ]
 
 
+class Unit(models.TextChoices):
+    """The unit a measure's session value is declared in (paradesk.plans.units; docs/measurement.md)."""
+
+    COUNT = units.Unit.COUNT.value, _("Count")
+    PER_MINUTE = units.Unit.PER_MINUTE.value, _("Per minute")
+    PER_HOUR = units.Unit.PER_HOUR.value, _("Per hour")
+    SECONDS = units.Unit.SECONDS.value, _("Seconds")
+    MINUTES = units.Unit.MINUTES.value, _("Minutes")
+    PERCENT = units.Unit.PERCENT.value, _("Percent")
+    RATING = units.Unit.RATING.value, _("Rating")
+
+
 class Chaining(models.TextChoices):
     FORWARD = "forward", _("Forward chaining")
     BACKWARD = "backward", _("Backward chaining")
@@ -282,7 +295,8 @@ class Measure(models.Model):
     direction = models.CharField(
         _("direction"), max_length=8, choices=Direction.choices, default=Direction.INCREASE
     )
-    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    # The session value is stored, graphed and reported in this unit (one of the method's units).
+    unit = models.CharField(_("unit"), max_length=40, choices=Unit.choices, blank=True)
     # Trials
     trials_per_session = models.PositiveIntegerField(_("trials per session"), null=True, blank=True)
     # Interval methods
@@ -354,6 +368,13 @@ class Measure(models.Model):
         """The parameters each method needs, and nothing contradictory (DOMAIN.md section 1)."""
         errors: dict[str, str] = {}
         method = self.method
+        if not self.unit:
+            self.unit = units.default_unit(method) or ""
+        if self.unit and self.unit not in units.units_of(method):
+            errors["unit"] = str(
+                _("A %(method)s measure is read in: %(units)s.")
+                % {"method": self.get_method_display(), "units": unit_list(method)}
+            )
         if method == Method.TRIALS and not self.trials_per_session:
             errors["trials_per_session"] = str(_("Discrete trials need a number of trials per session."))
         if method in INTERVAL_METHODS:
@@ -387,6 +408,10 @@ class Measure(models.Model):
             errors["goal"] = str(_("A measure belongs to a goal or to a target behavior."))
         if errors:
             raise ValidationError(errors)
+
+
+def unit_list(method: str) -> str:
+    return ", ".join(str(Unit(unit).label) for unit in units.units_of(method))
 
 
 class AccommodationCategory(models.TextChoices):

@@ -589,6 +589,14 @@ class Analysis:
     trend_decision: Decision = Decision(Verdict.TOO_FEW, 0, reliable=False)
     mastery: Mastery | None = None
     independence: Independence = Independence(Fading.TOO_FEW)
+    # A drawn aimline that would run against the goal (the baseline already past the target) is not
+    # drawn: the rules would otherwise call growth toward the goal a reason to change instruction.
+    against_goal: bool = False
+
+
+def goes_the_goals_way(line: Line, direction: Direction) -> bool:
+    """An aimline rises for a goal to increase and falls for one to decrease (flat is neither)."""
+    return line.slope >= 0 if direction is Direction.INCREASE else line.slope <= 0
 
 
 def acquisition_points(split: Sequence[Phase]) -> tuple[Point, ...]:
@@ -616,6 +624,9 @@ def analyze(points: Sequence[Point], goal: Goal, changes: Sequence[PhaseChange] 
             line = aimline(found.day, found.value, goal.target_day, goal.target_value)
         elif goal.plan_baseline is not None and goal.plan_start_day is not None:
             line = aimline(goal.plan_start_day, goal.plan_baseline, goal.target_day, goal.target_value)
+    against = line is not None and not goes_the_goals_way(line, goal.direction)
+    if against:
+        line = None
     acquisition = [phase for phase in split if phase.kind is PhaseKind.INTERVENTION]
     current = (
         acquisition[-1].points if acquisition and split[-1].kind is PhaseKind.INTERVENTION else Cleaned()
@@ -634,6 +645,7 @@ def analyze(points: Sequence[Point], goal: Goal, changes: Sequence[PhaseChange] 
         trend_decision=_trend_verdict(current, trends[goal.estimator], line, goal.direction),
         mastery=mastery(acquired, goal.mastery) if goal.mastery else None,
         independence=independence(current),
+        against_goal=against,
     )
 
 

@@ -30,6 +30,8 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
 
+from paradesk.plans import figures
+from paradesk.plans.figures import level_label
 from paradesk.plans.models import DEFAULT_PROMPT_HIERARCHY, Method
 from paradesk.progress import analysis
 from paradesk.progress.series import PERCENT_METHODS, MeasureProgress, Session
@@ -44,24 +46,6 @@ SUPPORT_METHODS = frozenset({Method.TRIALS, Method.TASK_ANALYSIS})
 # matplotlib dates count days from 1970-01-01; analysis days count from 0001-01-01.
 EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 
-UNITS: dict[str, tuple[str, Promise]] = {
-    Method.COUNT: ("count", gettext_lazy("Count")),
-    Method.RATE: ("per_minute", gettext_lazy("Per minute")),
-    Method.DURATION: ("seconds", gettext_lazy("Seconds")),
-    Method.LATENCY: ("seconds", gettext_lazy("Seconds")),
-    Method.INTER_RESPONSE_TIME: ("seconds", gettext_lazy("Seconds")),
-    Method.RATING: ("rating", gettext_lazy("Rating")),
-}
-PERCENT_UNIT = ("percent", gettext_lazy("Percent"))
-PROMPT_LEVELS: dict[str, Promise] = {
-    "independent": gettext_lazy("Independent"),
-    "gestural": gettext_lazy("Gestural"),
-    "verbal": gettext_lazy("Verbal"),
-    "model": gettext_lazy("Model"),
-    "partial_physical": gettext_lazy("Partial physical"),
-    "full_physical": gettext_lazy("Full physical"),
-    "not_done": gettext_lazy("Not done"),
-}
 PHASE_NAMES: dict[analysis.PhaseKind, Promise] = {
     analysis.PhaseKind.BASELINE: gettext_lazy("Baseline"),
     analysis.PhaseKind.INTERVENTION: gettext_lazy("Intervention"),
@@ -74,25 +58,15 @@ ESTIMATOR_NAMES: dict[analysis.Estimator, Promise] = {
 }
 
 
-def level_label(level: str) -> str:
-    """A prompt level in plain words (a team's own level is shown as the team wrote it)."""
-    known = PROMPT_LEVELS.get(level)
-    return str(known) if known is not None else level.replace("_", " ").capitalize()
-
-
 def hierarchy_of(progress: MeasureProgress) -> list[str]:
     return [str(level) for level in (progress.measure.prompt_hierarchy or DEFAULT_PROMPT_HIERARCHY)]
 
 
 def unit_of(progress: MeasureProgress) -> tuple[str, str]:
-    """The unit's code and the y axis label, with the measure's own unit when it has one."""
-    code, word = (
-        PERCENT_UNIT
-        if progress.measure.method in PERCENT_METHODS
-        else UNITS.get(progress.measure.method, ("count", gettext_lazy("Value")))
-    )
-    own = progress.measure.unit.strip()
-    return code, f"{word} ({own})" if own and own.lower() != str(word).lower() else str(word)
+    """The declared unit's code and the y axis label: the session value's name (plans.figures)."""
+    measure = progress.measure
+    unit = figures.declared_unit(measure)
+    return str(unit or ""), figures.figure_of(measure)
 
 
 def finite_or_none(value: object) -> float | None:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from paradesk.access import audit
 from paradesk.access.models import AuditAction
 from paradesk.people.models import Staff, Student
+from paradesk.plans import figures
 from paradesk.plans.models import Goal, Measure, MeasureStatus, Method, Plan, ReportingPeriod
 from paradesk.progress import analysis, series
 from paradesk.progress.models import Descriptor, ProgressEntry
@@ -48,14 +49,7 @@ CONFIRMED_MASTERY = frozenset({MeasureStatus.MAINTENANCE, MeasureStatus.MASTERED
 
 def value_text(measure: Measure, value: float | None) -> str:
     """A session value as the report prints it: at most one decimal, with its unit."""
-    if value is None:
-        return "—"
-    rounded = round(value, 1)
-    whole = rounded == int(rounded)
-    number = formats.number_format(int(rounded) if whole else rounded, decimal_pos=None if whole else 1)
-    if measure.method in series.PERCENT_METHODS:
-        return f"{number}%"
-    return f"{number} {measure.unit}".strip()
+    return figures.measure_value_text(measure, value)
 
 
 def date_text(day: datetime.date) -> str:
@@ -237,15 +231,24 @@ def current_level(progress: series.MeasureProgress) -> Level:
 
 
 def baseline_level(progress: series.MeasureProgress) -> Level:
-    """The plan's written baseline; without one, the data's (median of the first 3-5 sessions)."""
+    """The plan's written baseline; without one, the data's (median of the first 3-5 sessions).
+    When both exist and differ, the words give the data's too: the aimline starts from it."""
     measure = progress.measure
+    found = progress.result.baseline
+    data_words = (
+        None if found is None else _("median of the first %(count)s sessions") % {"count": found.points}
+    )
     if measure.baseline_value is not None:
         value = float(measure.baseline_value)
-        return Level(value, value_text(measure, value), _("as written in the plan"))
-    found = progress.result.baseline
-    if found is not None:
-        words = _("median of the first %(count)s sessions") % {"count": found.points}
-        return Level(found.value, value_text(measure, found.value), words)
+        words = _("as written in the plan")
+        if found is not None and round(found.value, 1) != round(value, 1):
+            words = _("as written in the plan; from the data, %(value)s, the %(how)s") % {
+                "value": value_text(measure, found.value),
+                "how": data_words,
+            }
+        return Level(value, value_text(measure, value), words)
+    if found is not None and data_words is not None:
+        return Level(found.value, value_text(measure, found.value), data_words)
     return Level(None, value_text(measure, None), _("not yet known"))
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from paradesk.access.record import school_time_zone
+from paradesk.plans import units
 from paradesk.plans.models import DEFAULT_PROMPT_HIERARCHY, Measure, Method, PlanStatus
 from paradesk.progress import analysis
 from paradesk.progress.agreement import AgreementStanding, agreement_standing
@@ -214,6 +215,7 @@ def sessions_by_lineage(
     zones = {measure.pk: time_zone_of(measure) for measure in measures}
     specs = {measure.pk: spec_of(measure) for measure in measures}
     prompted = {m for m, newest in owner.items() if specs[newest].method in PROMPTED_METHODS}
+    factors = unit_factors(measures, owner)
     found: dict[uuid.UUID, list[Session]] = {measure.pk: [] for measure in measures}
     for pk, measure_id, started_at, value, facts, recorded_by_id, setting in observation_rows(
         owner, prompted
@@ -223,9 +225,26 @@ def sessions_by_lineage(
         if until is not None and day > until:
             continue
         support = analysis.support_of(specs[newest], facts) if isinstance(facts, dict) else {}
+        value *= factors.get(measure_id, 1.0)
         found[newest].append(
             Session(pk, measure_id, started_at, day, value, recorded_by_id, setting, support)
         )
+    return found
+
+
+def unit_factors(measures: Sequence[Measure], owner: dict[uuid.UUID, uuid.UUID]) -> dict[uuid.UUID, float]:
+    """What an earlier version's values are multiplied by to read in the newest version's unit (a
+    measure amended from seconds to minutes): one query, none when no lineage reaches back."""
+    newest = {measure.pk: measure for measure in measures}
+    earlier = [pk for pk in owner if pk not in newest]
+    if not earlier:
+        return {}
+    found: dict[uuid.UUID, float] = {}
+    for pk, method, unit in Measure.objects.filter(pk__in=earlier).values_list("pk", "method", "unit"):
+        now = newest[owner[pk]]
+        source, target = units.unit_of(method, unit), units.unit_of(now.method, now.unit)
+        if source is not None and target is not None and source != target:
+            found[pk] = units.convert(1.0, source, target)
     return found
 
 
@@ -245,7 +264,8 @@ def progress_of(
     """The progress of each measure (load them with plan__student__school), in a fixed number of
     queries: one per plan version back for the lineages (none when ``chains`` already holds them),
     then one each for observations, phase changes, aimline adjustments and agreement checks.
-    ``until`` leaves out later sessions (a report for a past period)."""
+    ``until`` leaves out later sessions, and phase changes and aimline adjustments made or
+    starting after it (a report for a past period reads what was known at its end)."""
     if chains is None:
         chains = lineages(measures)
     else:
@@ -257,8 +277,17 @@ def progress_of(
     checks = grouped(AgreementCheck.objects.filter(measure_id__in=owner), "measure_id", owner)
     found: dict[uuid.UUID, MeasureProgress] = {}
     for measure in measures:
-        own_changes = [c for c in changes.get(measure.pk, []) if until is None or c.starts_on <= until]
-        own_adjustments = adjustments.get(measure.pk, [])
+        zone = time_zone_of(measure)
+        own_changes = [
+            c
+            for c in changes.get(measure.pk, [])
+            if until is None or (c.starts_on <= until and known_by(c.created_at, until, zone))
+        ]
+        own_adjustments = [
+            a
+            for a in adjustments.get(measure.pk, [])
+            if until is None or (a.start_date <= until and known_by(a.created_at, until, zone))
+        ]
         adjustment = own_adjustments[-1] if own_adjustments else None
         own_sessions = sessions[measure.pk]
         result = analysis.analyze(
@@ -276,9 +305,15 @@ def progress_of(
             agreement_checks=own_checks,
             result=result,
             agreement=current_agreement(own_checks, own_sessions, result),
-            time_zone=time_zone_of(measure),
+            time_zone=zone,
         )
     return found
+
+
+def known_by(moment: datetime.datetime, until: datetime.date, zone: zoneinfo.ZoneInfo) -> bool:
+    """Whether a teacher's decision was made by the end of this day: a period's report reads what
+    was known at the period's end, never a phase or aimline the teacher added later."""
+    return moment.astimezone(zone).date() <= until
 
 
 def current_agreement(

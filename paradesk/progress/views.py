@@ -19,6 +19,7 @@ from paradesk.access import audit
 from paradesk.access.helpers import access_plan_item
 from paradesk.access.policy import Action, allowed
 from paradesk.people.models import Staff
+from paradesk.plans import figures
 from paradesk.plans.models import Measure
 from paradesk.progress import agreement, analysis, graphs, series, words
 
@@ -107,7 +108,15 @@ def measure_progress(request: HttpRequest, measure_id: uuid.UUID) -> HttpRespons
         "four_point": words.verdict_label(result.four_point.verdict),
         "trend_verdict": words.verdict_label(result.trend_decision.verdict),
         "baseline": result.baseline,
+        "baseline_text": figures.measure_value_text(
+            measure, result.baseline.value if result.baseline else None
+        ),
+        "plan_baseline_text": ""
+        if measure.baseline_value is None
+        else figures.measure_value_text(measure, float(measure.baseline_value)),
         "baseline_until": date_of(result.baseline.day if result.baseline else None),
+        "against_goal": words.against_goal_words(progress) if result.against_goal else "",
+        "figure": figures.figure_of(measure),
         "aimline": data["aimline"],
         "aimline_from": date_of(data["aimline"]["from"]["x"]) if data["aimline"] else "",
         "aimline_to": date_of(data["aimline"]["to"]["x"]) if data["aimline"] else "",

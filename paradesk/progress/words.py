@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from paradesk.plans import figures
 from paradesk.plans.models import MeasureStatus
 from paradesk.progress import analysis
 from paradesk.progress.series import MeasureProgress
@@ -62,9 +63,27 @@ def increasing(progress: MeasureProgress) -> bool:
     return progress.measure.direction != analysis.Direction.DECREASE
 
 
+def against_goal_words(progress: MeasureProgress) -> str:
+    """Why no aimline is drawn when the data's baseline is already past the target."""
+    measure = progress.measure
+    found = progress.result.baseline
+    return _(
+        "No aimline: the baseline from the data (%(baseline)s) is already past the target "
+        "(%(target)s), so a line between them would run against the goal. Review the target, or "
+        "redraw the aimline."
+    ) % {
+        "baseline": figures.measure_value_text(measure, found.value if found else None),
+        "target": figures.measure_value_text(
+            measure, None if measure.target_value is None else float(measure.target_value)
+        ),
+    }
+
+
 def four_point_words(progress: MeasureProgress) -> str:
     decision = progress.result.four_point
     verdict = decision.verdict
+    if verdict is V.NO_AIMLINE and progress.result.against_goal:
+        return against_goal_words(progress)
     if verdict is V.NO_AIMLINE:
         return _(
             "No aimline yet: the decision rules need a baseline (3 sessions) and the goal's target "

@@ -27,6 +27,7 @@ def spec_of(measure: Measure) -> MeasureSpec:
         rating_min=None if measure.rating_min is None else float(measure.rating_min),
         rating_max=None if measure.rating_max is None else float(measure.rating_max),
         trials_per_session=measure.trials_per_session,
+        unit=measure.unit,
     )
 
 
@@ -42,6 +43,7 @@ def _list_name(key: str) -> str | None:
         "attempted": _("Items attempted"),
         "correct": _("Items correct"),
         "minutes": _("Minutes"),
+        "timed": _("Timed stretches"),
     }
     return names.get(key)
 
@@ -54,6 +56,7 @@ def _item_name(key: str, number: int) -> str | None:
         "trials": _("Trial %(number)d"),
         "intervals": _("Interval %(number)d"),
         "steps": _("Step %(number)d"),
+        "timed": _("Timed stretch %(number)d"),
     }
     name = names.get(key)
     return None if name is None else name % {"number": number}
@@ -113,6 +116,14 @@ MESSAGES: dict[str, Callable[[Params], str]] = {
     "response_before_cue": lambda p: (
         _("the response (%(response)s s) is before the cue (%(cue)s s).")
         % {"response": shown(p.get("response")), "cue": shown(p.get("cue"))}
+    ),
+    "timing_out_of_order": lambda p: (
+        _("it starts before timed stretch %(other)s ends.") % {"other": _one_based(p.get("other"))}
+    ),
+    "nothing_timed": lambda p: _("the stopwatch was never run: press Start before recording."),
+    "outside_timing": lambda p: (
+        _("the time %(value)s s falls while the stopwatch was paused or stopped.")
+        % {"value": shown(p.get("value"))}
     ),
     "no_intervals": lambda p: _("no interval was recorded."),
     "too_many_intervals": lambda p: (

@@ -7,6 +7,9 @@ end minus its start. The facts of each method (the contract with the recording d
 - count, irt: ``{"events": [t, ...]}``
 - rate: ``{"events": [t, ...], "incorrect_events": [t, ...]}`` (incorrect_events optional)
 - duration: ``{"episodes": [[onset, offset], ...]}``
+- count, rate, irt and duration may carry ``"timed": [[start, stop], ...]``: the stretches the
+  observer timed with Start, Pause and Stop. The observed time is then their sum (the time on the
+  observer's stopwatch, not the time the sheet was open), and every event or episode lies in one.
 - latency: ``{"trials": [[cue, response or null], ...]}``
 - partial_interval, whole_interval, momentary: ``{"intervals": [true/false, ...]}``, entry i is
   interval i, 1 to interval_count entries
@@ -18,7 +21,8 @@ end minus its start. The facts of each method (the contract with the recording d
 - abc: no observation; ABC data are incidents (AbcIncident records).
 
 ``check`` never raises, whatever a device sent; ``session_value`` expects facts that passed ``check``.
-Values are returned unrounded: rounding is for display only.
+Values are returned unrounded (rounding is for display only), in the unit the measure declares
+(paradesk.plans.units): times are worked in seconds and rates per minute, then expressed in it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from paradesk.plans import units
 
 # Copy of paradesk.plans.models.DEFAULT_PROMPT_HIERARCHY (this module cannot import Django); a test
 # keeps the two equal.
@@ -74,6 +80,7 @@ class MeasureSpec:
     rating_min: float | None = None
     rating_max: float | None = None
     trials_per_session: int | None = None
+    unit: str = ""  # the declared unit of the session value (paradesk.plans.units); "" the method's own
 
     @property
     def hierarchy(self) -> tuple[str, ...]:
@@ -212,6 +219,19 @@ def _episodes(spec: MeasureSpec, value: object, path: str, limit: Limit) -> list
     return problems or _overlaps(episodes, path)
 
 
+def _timing(spec: MeasureSpec, value: object, path: str, limit: Limit) -> list[Problem]:
+    """The stretches the observer timed: each a [start, stop] pair, in order, none overlapping."""
+    windows, problems = _entries(value, path)
+    for index, window in enumerate(windows):
+        problems += _episode(window, f"{path}.{index}", limit)
+    if problems:
+        return problems
+    for index, (earlier, later) in enumerate(itertools.pairwise(windows), start=1):
+        if later[0] < earlier[1]:
+            problems.append(Problem("timing_out_of_order", f"{path}.{index}", {"other": index - 1}))
+    return problems
+
+
 def _latency_trial(cue_response: Any, path: str, limit: Limit) -> list[Problem]:
     problems = _pair(cue_response, path)
     if problems:
@@ -344,12 +364,13 @@ def _correct_within_attempted(facts: Mapping[str, Any]) -> list[Problem]:
     ]
 
 
-EVENTS: dict[str, tuple[bool, Validator]] = {"events": (True, _event_times)}
+TIMED: dict[str, tuple[bool, Validator]] = {"timed": (False, _timing)}
+EVENTS: dict[str, tuple[bool, Validator]] = {"events": (True, _event_times), **TIMED}
 INTERVALS: dict[str, tuple[bool, Validator]] = {"intervals": (True, _intervals)}
 FACT_RULES: dict[str, dict[str, tuple[bool, Validator]]] = {
     "count": EVENTS,
     "rate": {**EVENTS, "incorrect_events": (False, _event_times)},
-    "duration": {"episodes": (True, _episodes)},
+    "duration": {"episodes": (True, _episodes), **TIMED},
     "latency": {"trials": (True, _latency_trials)},
     "irt": EVENTS,
     "partial_interval": INTERVALS,
@@ -364,8 +385,44 @@ FACT_RULES: dict[str, dict[str, tuple[bool, Validator]]] = {
         "minutes": (False, _minutes),
     },
 }
+
+
+def _inside(moment: float, windows: Sequence[Sequence[float]]) -> bool:
+    return any(
+        start - TIME_TOLERANCE_SECONDS <= moment <= stop + TIME_TOLERANCE_SECONDS for start, stop in windows
+    )
+
+
+def _within_timing(facts: Mapping[str, Any]) -> list[Problem]:
+    """Events and episodes happen while the stopwatch runs: a tap while paused is not observed time."""
+    windows = facts.get("timed")
+    if windows is None:
+        return []
+    if not windows or math.fsum(stop - start for start, stop in windows) <= 0:
+        return [Problem("nothing_timed", "facts.timed")]
+    problems = [
+        Problem("outside_timing", f"facts.{key}.{index}", {"value": moment})
+        for key in ("events", "incorrect_events")
+        for index, moment in enumerate(facts.get(key, []))
+        if not _inside(moment, windows)
+    ]
+    problems += [
+        Problem("outside_timing", f"facts.episodes.{index}", {"value": onset})
+        for index, (onset, offset) in enumerate(facts.get("episodes", []))
+        if not any(
+            start - TIME_TOLERANCE_SECONDS <= onset and offset <= stop + TIME_TOLERANCE_SECONDS
+            for start, stop in windows
+        )
+    ]
+    return problems
+
+
 ACROSS_FIELDS: dict[str, Callable[[Mapping[str, Any]], list[Problem]]] = {
     "permanent_product": _correct_within_attempted,
+    "count": _within_timing,
+    "rate": _within_timing,
+    "irt": _within_timing,
+    "duration": _within_timing,
 }
 
 
@@ -409,12 +466,33 @@ def _per_minute(count: int, seconds: float) -> float:
     return count / (seconds / 60)
 
 
+def timed_seconds(facts: Mapping[str, Any], observed: float) -> float:
+    """The observed time: what the observer timed when the facts say so, else the whole span."""
+    windows = facts.get("timed")
+    if not windows:
+        return observed
+    return math.fsum(float(stop) - float(start) for start, stop in windows)
+
+
+def on_stopwatch(moment: float, windows: Sequence[Sequence[float]] | None) -> float:
+    """Where a moment falls on the observer's stopwatch: the timed seconds before it."""
+    if not windows:
+        return moment
+    return math.fsum(max(0.0, min(moment, float(stop)) - float(start)) for start, stop in windows)
+
+
+def in_declared_unit(spec: MeasureSpec, value: float | None) -> float | None:
+    return units.in_unit(value, spec.method, spec.unit)
+
+
 def _count(spec: MeasureSpec, facts: Mapping[str, Any], observed: float) -> SessionValue:
     events = len(facts["events"])
-    return SessionValue(float(events), {"events": events, "observed_minutes": observed / 60})
+    timed = timed_seconds(facts, observed)
+    return SessionValue(float(events), {"events": events, "observed_minutes": timed / 60})
 
 
 def _rate(spec: MeasureSpec, facts: Mapping[str, Any], observed: float) -> SessionValue:
+    observed = timed_seconds(facts, observed)
     correct = len(facts["events"])
     incorrect = len(facts["incorrect_events"]) if "incorrect_events" in facts else None
     per_minute = _per_minute(correct, observed)
@@ -428,10 +506,11 @@ def _rate(spec: MeasureSpec, facts: Mapping[str, Any], observed: float) -> Sessi
         "incorrect_per_hour": None if incorrect_per_minute is None else incorrect_per_minute * 60,
         "observed_minutes": observed / 60,
     }
-    return SessionValue(per_minute, details)
+    return SessionValue(in_declared_unit(spec, per_minute), details)
 
 
 def _duration(spec: MeasureSpec, facts: Mapping[str, Any], observed: float) -> SessionValue:
+    observed = timed_seconds(facts, observed)
     lengths = [float(offset) - float(onset) for onset, offset in facts["episodes"]]
     total = math.fsum(lengths)
     # Episodes may run into the one-second tolerance past the end; a session is never more than 100%.
@@ -441,8 +520,9 @@ def _duration(spec: MeasureSpec, facts: Mapping[str, Any], observed: float) -> S
         "episodes": len(lengths),
         "mean_seconds": total / len(lengths) if lengths else None,
         "percent_of_session": of_session,
+        "observed_seconds": observed,
     }
-    return SessionValue(total, details)
+    return SessionValue(in_declared_unit(spec, total), details)
 
 
 def _mean_median(values: Sequence[float]) -> dict[str, float | int | str | None]:
@@ -455,14 +535,16 @@ def _latency(spec: MeasureSpec, facts: Mapping[str, Any], observed: float) -> Se
     trials = facts["trials"]
     latencies = [float(response) - float(cue) for cue, response in trials if response is not None]
     details = {**_mean_median(latencies), "trials": len(trials), "responses": len(latencies)}
-    return SessionValue(details["mean_seconds"], details)  # type: ignore[arg-type]
+    return SessionValue(in_declared_unit(spec, details["mean_seconds"]), details)  # type: ignore[arg-type]
 
 
 def _irt(spec: MeasureSpec, facts: Mapping[str, Any], observed: float) -> SessionValue:
-    events = sorted(float(moment) for moment in facts["events"])
+    # A pause stops the clock: the gap between two responses is the timed time between them.
+    windows = facts.get("timed")
+    events = sorted(on_stopwatch(float(moment), windows) for moment in facts["events"])
     gaps = [later - earlier for earlier, later in itertools.pairwise(events)]
     details = {**_mean_median(gaps), "events": len(events)}
-    return SessionValue(details["mean_seconds"], details)  # type: ignore[arg-type]
+    return SessionValue(in_declared_unit(spec, details["mean_seconds"]), details)  # type: ignore[arg-type]
 
 
 def _intervals_scored(spec: MeasureSpec, facts: Mapping[str, Any], observed: float) -> SessionValue:

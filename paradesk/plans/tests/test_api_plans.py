@@ -233,7 +233,7 @@ def test_bad_payloads_are_422_with_field_messages(personas: Personas, draft: Pla
 
 ITEM_PAYLOADS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "goals": ({"area": "Math", "text": "Adds within 20."}, {"order": 2}),
-    "measures": ({"name": "Facts", "method": "count", "direction": "increase"}, {"unit": "facts"}),
+    "measures": ({"name": "Facts", "method": "rate", "direction": "increase"}, {"unit": "per_hour"}),
     "accommodations": (
         {"wording": "Read tests aloud", "category": "presentation"},
         {"for_assessments": True},

@@ -101,7 +101,7 @@ def test_sessions_are_points_by_date_with_their_phase(personas: Personas) -> Non
     assert [row["x"] for row in rows] == [day(d) for d, _v in KNOWN]
     assert [row["phase"] for row in rows] == [0, 0, 0, 1, 1, 1, 1]
     assert not any(row["probe"] for row in rows)
-    assert data["unit"] == "percent" and data["axis_label"] == "Percent"
+    assert data["unit"] == "percent" and data["axis_label"] == "% correct independently"
     assert data["y_range"] == [0.0, 100.0]
 
 
@@ -226,7 +226,7 @@ def test_svg_is_valid_with_phase_labels_and_no_student_name(personas: Personas) 
     assert root.tag == f"{SVG}svg"
     assert root.get("width") == "504pt" and root.get("height") == "216pt"  # 7 x 3 inches
     texts = ["".join(node.itertext()) for node in root.iter(f"{SVG}text")]
-    for label in ("Baseline", "Token board", "Aimline", "Trend", "Sessions", "Percent"):
+    for label in ("Baseline", "Token board", "Aimline", "Trend", "Sessions", "% correct independently"):
         assert label in texts, label
     student = personas.student
     for name in (student.first_name, student.last_name):

@@ -23,7 +23,7 @@ from django.urls import reverse
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.plans.models import Measure, MeasureStatus, Plan, ReportingPeriod
 from paradesk.progress import reports, series
-from paradesk.progress.models import AimlineAdjustment, Descriptor, ProgressEntry
+from paradesk.progress.models import AimlineAdjustment, Descriptor, PhaseChange, ProgressEntry
 from paradesk.recording.models import Observation, Session
 from paradesk.testing import Personas
 
@@ -241,6 +241,7 @@ def test_the_teachers_adjusted_aimline_is_the_target_projected_to(personas: Pers
         target_date=TARGET_DATE,
         target_value=60,
         created_by=personas.case_manager,
+        created_at=datetime.datetime(2026, 10, 16, 15, tzinfo=datetime.UTC),
     )
     line = line_of(reports.report_for(personas.plan, quarter(personas.plan)), personas.measure)
     assert line.proposal.descriptor == Descriptor.SUFFICIENT
@@ -435,3 +436,38 @@ def test_the_plan_page_links_each_periods_report(client: Client, personas: Perso
     period = quarter(personas.plan)
     page = signed_in(client, personas.assigned_para).get(reverse("plan_detail", args=[personas.plan.pk]))
     assert report_url(personas.plan, period) in page.content.decode()
+
+
+def test_a_report_reads_only_what_was_known_at_the_periods_end(personas: Personas) -> None:
+    """The same aimline as above, but drawn after the quarter ended: the quarter's report projects to
+    the plan's target (95), as it did when the quarter closed, and says nothing of the adjustment; a
+    phase change added after the quarter, dated inside it, is not in the report either."""
+    measure = with_four(personas, [27, 29, 28, 30])
+    period = quarter(personas.plan)
+    after = datetime.datetime.combine(period.end_date, datetime.time(12), tzinfo=datetime.UTC)
+    after += datetime.timedelta(days=3)
+    AimlineAdjustment.objects.create(
+        district=personas.district,
+        measure=measure,
+        start_date=D(2026, 10, 7),
+        start_value=25,
+        target_date=TARGET_DATE,
+        target_value=60,
+        created_by=personas.case_manager,
+        created_at=after,
+    )
+    PhaseChange.objects.create(
+        district=personas.district,
+        measure=measure,
+        starts_on=D(2026, 10, 13),
+        kind="intervention",
+        label="Token board",
+        created_by=personas.case_manager,
+        created_at=after,
+    )
+    line = line_of(reports.report_for(personas.plan, period), measure)
+    assert line.progress.adjustment is None and line.progress.changes == []
+    assert "adjusted aimline" not in line.target_text
+    assert line.proposal.descriptor == Descriptor.INSUFFICIENT
+    today = series.progress_of([measure])[measure.pk]
+    assert today.adjustment is not None and len(today.changes) == 1

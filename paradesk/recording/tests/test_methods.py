@@ -247,6 +247,9 @@ def trial(**changes: object) -> dict[str, object]:
 
 PROBLEM_CASES: list[tuple[str, MeasureSpec, object, float, str]] = [
     ("not_an_object", COUNT, [1, 2], 60, "facts"),
+    ("timing_out_of_order", COUNT, {"events": [], "timed": [[0, 30], [20, 40]]}, 60, "facts.timed.1"),
+    ("nothing_timed", COUNT, {"events": [], "timed": [[5, 5]]}, 60, "facts.timed"),
+    ("outside_timing", COUNT, {"events": [10, 45], "timed": [[0, 20], [30, 40]]}, 60, "facts.events.1"),
     ("not_an_object", TRIALS, {"trials": ["correct"]}, 0, "facts.trials.0"),
     ("missing", COUNT, {}, 60, "facts.events"),
     ("missing", TRIALS, {"trials": [{"response": "correct"}]}, 0, "facts.trials.0.prompt"),
@@ -393,3 +396,55 @@ def test_every_problem_has_its_own_message(
         messages = [problem_message(problem) for problem in check(spec, facts, observed)]
     assert messages
     assert all("does not fit the measure" not in message for message in messages)
+
+
+# ---- units and the observer's stopwatch (docs/measurement.md) ------------------------------------
+
+
+def test_irt_declared_in_minutes_is_the_mean_gap_in_minutes() -> None:
+    """The worked example: events at 0, 90 and 270 s give gaps of 90 and 180 s, mean 135 s = 2.25
+    minutes for a measure declared in minutes (and 135 in seconds)."""
+    facts = {"events": [0, 90, 270]}
+    assert session_value(MeasureSpec("irt", unit="minutes"), facts, 300).value == 2.25
+    assert session_value(MeasureSpec("irt", unit="seconds"), facts, 300).value == 135
+    assert session_value(MeasureSpec("irt"), facts, 300).value == 135
+
+
+def test_duration_and_latency_declared_in_minutes() -> None:
+    """Episodes of 60 s and 120 s: 180 s = 3 minutes. Latencies 30 s and 90 s: mean 60 s = 1 minute."""
+    episodes = {"episodes": [[0, 60], [100, 220]]}
+    assert session_value(MeasureSpec("duration", unit="minutes"), episodes, 600).value == 3
+    latencies = {"trials": [[0, 30], [100, 190]]}
+    assert session_value(MeasureSpec("latency", unit="minutes"), latencies, 600).value == 1
+
+
+def test_rate_per_hour_is_sixty_times_per_minute() -> None:
+    """6 events in 120 s: 3 per minute, 180 per hour."""
+    facts = {"events": [10, 20, 30, 40, 50, 60]}
+    assert session_value(MeasureSpec("rate"), facts, 120).value == 3
+    assert session_value(MeasureSpec("rate", unit="per_hour"), facts, 120).value == 180
+
+
+def test_a_rate_reads_the_time_on_the_stopwatch_not_the_time_the_sheet_was_open() -> None:
+    """The sheet was open 10 minutes; the para timed 0:30-1:30 (one minute) and read 38 words in it:
+    38 per minute, not 3.8."""
+    facts = {"events": [31 + index for index in range(38)], "timed": [[30, 90]]}
+    assert check(MeasureSpec("rate"), facts, 600) == []
+    value = session_value(MeasureSpec("rate"), facts, 600)
+    assert value.value == 38
+    assert value.details["observed_minutes"] == 1
+
+
+def test_a_pause_is_left_out_of_the_observed_time_and_of_the_gaps() -> None:
+    """Timed 0-60 and 120-180 (a one-minute pause): 120 s observed. Events at 50 and 130 are 20
+    timed seconds apart (10 before the pause, 10 after)."""
+    facts = {"events": [50, 130], "timed": [[0, 60], [120, 180]]}
+    assert session_value(MeasureSpec("rate"), facts, 200).details["observed_minutes"] == 2
+    assert session_value(MeasureSpec("irt"), facts, 200).value == 20
+    episodes = {"episodes": [[0, 30]], "timed": [[0, 60], [120, 180]]}
+    assert session_value(MeasureSpec("duration"), episodes, 200).details["percent_of_session"] == 25
+
+
+def test_an_episode_across_a_pause_is_outside_the_timing() -> None:
+    facts = {"episodes": [[50, 130]], "timed": [[0, 60], [120, 180]]}
+    assert [p.code for p in check(MeasureSpec("duration"), facts, 200)] == ["outside_timing"]
