@@ -24,6 +24,7 @@ from typing import Any
 from django.utils import timezone
 
 from paradesk.people.models import Assignment, Staff, Student, TeamRole
+from paradesk.plans import figures, units
 from paradesk.plans.models import (
     AbcOption,
     Accommodation,
@@ -446,7 +447,10 @@ def measure_data(row: Row, *, due: bool, recorded_today: int, sessions_this_week
         "rating_max": row["rating_max"],
         "rating_labels": row["rating_labels"] or {},
         "observation_window": row["observation_window"],
-        "unit": row["unit"],
+        "unit": row["unit"] or units.default_unit(row["method"]) or "",
+        "figure": figures.figure_name(
+            row["method"], row["unit"], row["goal_support_level"], list(row["prompt_hierarchy"] or [])
+        ),
         "direction": row["direction"],
     }
 

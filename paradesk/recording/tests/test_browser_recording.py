@@ -94,14 +94,20 @@ def test_para_records_online_then_offline_and_every_record_reaches_the_server_on
     context.set_offline(True)
     record_trials(page, personas.measure.name, ["Correct", "Incorrect"])
     open_sheet(page, "Elopement count")
+    # Taps count only while the observation is timed (docs/measurement.md, "Observed time").
+    expect(page.locator(".sheet").get_by_role("button", name="+1")).to_be_disabled()
+    expect(page.locator(".sheet .tap-done")).to_be_disabled()
+    page.locator(".sheet").get_by_role("button", name="Start observing").click()
     for _ in range(3):
         page.locator(".sheet").get_by_role("button", name="+1").click()
     expect(page.locator(".sheet .tally-count")).to_have_text("3")
+    page.locator(".sheet").get_by_role("button", name="Stop", exact=True).click()
     finish(page)
     open_sheet(page, duration.name)
-    page.locator(".sheet").get_by_role("button", name="Start").click()
+    page.locator(".sheet").get_by_role("button", name="Start observing").click()
+    page.locator(".sheet").get_by_role("button", name="Behavior starts").click()
     page.wait_for_timeout(1100)
-    page.locator(".sheet").get_by_role("button", name="Stop").click()
+    page.locator(".sheet").get_by_role("button", name="Behavior ends").click()
     expect(page.locator(".sheet .tally-count")).to_have_text("1")
     finish(page)
     expect(page.locator(".sync-status")).to_contain_text("6")
@@ -143,6 +149,8 @@ def test_para_records_online_then_offline_and_every_record_reaches_the_server_on
     assert len(observations) == 4
     count = Observation.objects.get(measure__name="Elopement count")
     assert len(count.facts["events"]) == 3
+    [(start, stop)] = count.facts["timed"]
+    assert all(start <= moment <= stop for moment in count.facts["events"])
     episodes = Observation.objects.get(measure=duration).facts["episodes"]
     assert len(episodes) == 1 and episodes[0][1] - episodes[0][0] >= 1
     assert_clean(page, problems)

@@ -572,3 +572,50 @@ def test_a_para_corrects_her_interval_record_and_her_care_log_on_the_same_day(
     assert current.facts == {"intervals": [True, False]}
     assert original.facts == {"intervals": [True, True]} and original.superseded_at is not None
     assert_clean(page, problems)
+
+
+def test_a_rate_is_what_the_para_timed_not_the_time_the_sheet_was_open(
+    phone: tuple[BrowserContext, Page, Problems], personas: Personas
+) -> None:
+    """The para opens a 1-minute reading probe, reads the directions for 5 minutes, then times one
+    minute in which the student reads 38 words correctly and 2 in error: 38 words correct per
+    minute on the sheet and on the server (not 38 / 6 = 6.3)."""
+    _context, page, problems = phone
+    measure = Measure.objects.create(
+        district=personas.district,
+        plan=personas.plan,
+        goal=personas.goal,
+        name="Words read correctly per minute",
+        method=Method.RATE,
+        unit="per_minute",
+    )
+    page.clock.install()
+    sign_in(page, personas.assigned_para)
+    sheet = open_measure(page, measure.name)
+    correct = sheet.locator(".tap-correct")
+    expect(correct).to_be_disabled()
+    pause_soon(page)
+    page.clock.run_for(5 * 60 * 1000)
+    expect(sheet.locator(".timed-clock")).to_have_text("0:00")
+    sheet.get_by_role("button", name="Start observing").click()
+    for _ in range(38):
+        correct.click()
+    for _ in range(2):
+        sheet.locator(".tap-incorrect").click()
+    page.clock.run_for(30 * 1000)
+    sheet.get_by_role("button", name="Pause").click()
+    page.clock.run_for(2 * 60 * 1000)  # a pause does not count
+    sheet.get_by_role("button", name="Resume").click()
+    page.clock.run_for(30 * 1000)
+    sheet.get_by_role("button", name="Stop", exact=True).click()
+    expect(sheet.locator(".timed-clock")).to_have_text("1:00")
+    expect(sheet.locator(".sheet-tally .tally-value")).to_have_text("38.0")
+    assert_tap_targets(sheet)
+    page.clock.resume()
+    finish(page)
+    saved(page)
+    stored = Observation.objects.get(measure=measure)
+    assert stored.value == pytest.approx(38)
+    timed = stored.facts["timed"]
+    assert sum(stop - start for start, stop in timed) == pytest.approx(60)
+    assert_clean(page, problems)

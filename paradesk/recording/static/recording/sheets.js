@@ -233,7 +233,7 @@
     },
 
     done: async function () {
-      if (this.finishing) return;
+      if (this.finishing || !this.canFinish()) return;
       this.finishing = true;
       await sheet.lastSave;
       try {
@@ -257,6 +257,7 @@
     },
 
     // The defaults a sheet overrides.
+    canFinish: function () { return true; },
     start: function () { return {}; },
     facts: function () { return {}; },
     restore: function (facts) { return facts; },
@@ -306,7 +307,26 @@
     correctCount: function () {
       return this.data.trials.filter(function (t) { return t.response === "correct"; }).length;
     },
+    // The session value the server stores (docs/measurement.md): correct trials at or below the
+    // goal's support level; with none set, every correct trial.
+    countsToward: function (t) {
+      if (t.response !== "correct") return false;
+      var levels = this.levels();
+      var goal = this.measure && this.measure.goal_support_level;
+      if (!goal || levels.indexOf(goal) < 0) return true;
+      return levels.indexOf(t.prompt) >= 0 && levels.indexOf(t.prompt) <= levels.indexOf(goal);
+    },
+    successCount: function () {
+      var self = this;
+      return this.data.trials.filter(function (t) { return self.countsToward(t); }).length;
+    },
+    figureName: function () { return (this.measure && this.measure.figure) || text("percent_correct", "% correct"); },
     percent: function () {
+      var n = this.count();
+      return n ? Math.round((100 * this.successCount()) / n) + "%" : "–";
+    },
+    anyPromptDiffers: function () { return this.successCount() !== this.correctCount(); },
+    percentAnyPrompt: function () {
       var n = this.count();
       return n ? Math.round((100 * this.correctCount()) / n) + "%" : "–";
     },
@@ -369,13 +389,91 @@
     unscored: function () { return this.scoredCount() < this.steps().length; },
   };
 
+  // The observer's stopwatch (count, rate, irt, duration) -----------------------------------------
+  // Start, Pause and Stop mark the stretches the observer timed (facts.timed): the observed time is
+  // their sum, not the time the sheet was open (reading the directions is not observing). Taps count
+  // only while it runs. A correction of a record made before the stopwatch keeps its whole span.
+
+  var stopwatch = {
+    withTiming: function (data, facts) {
+      var timed = facts && facts.timed;
+      if (!timed && facts && this.fixedSeconds !== null) timed = [[0, this.fixedSeconds]];
+      data.timed = (timed || []).map(function (w) { return [w[0], w[1]]; });
+      data.running_since = null;
+      data.stopped = data.timed.length > 0;
+      return data;
+    },
+    windows: function () {
+      if (!this.data.timed) this.data.timed = [];
+      return this.data.timed;
+    },
+    runningSince: function () {
+      return this.data.running_since === undefined ? null : this.data.running_since;
+    },
+    timing: function (observed) {
+      var windows = this.windows().slice();
+      var since = this.runningSince();
+      if (since !== null) windows.push([since, Math.max(since, observed)]);
+      return windows;
+    },
+    isRunning: function () { return this.runningSince() !== null; },
+    notRunning: function () { return this.runningSince() === null; },
+    neverTimed: function () { return this.windows().length === 0 && this.notRunning(); },
+    isPaused: function () { return this.windows().length > 0 && this.notRunning() && !this.data.stopped; },
+    isStopped: function () { return this.notRunning() && !!this.data.stopped; },
+    canFinish: function () { return !this.neverTimed(); },
+    startTiming: function () {
+      if (this.isRunning()) return;
+      this.data.running_since = this.seconds();
+      this.data.stopped = false;
+      return this.save();
+    },
+    pauseTiming: function () {
+      var since = this.runningSince();
+      if (since === null) return;
+      var now = this.seconds();
+      this.beforePause(now);
+      this.windows().push([since, Math.max(now, since)]);
+      this.data.running_since = null;
+      return this.save();
+    },
+    stopTiming: function () {
+      this.data.stopped = true;
+      return this.pauseTiming() || this.save();
+    },
+    beforePause: function () {},
+    timedSeconds: function () {
+      void this.tick;
+      var total = this.windows().reduce(function (sum, w) { return sum + (w[1] - w[0]); }, 0);
+      var since = this.runningSince();
+      if (since !== null) total += Math.max(0, this.seconds() - since);
+      return total;
+    },
+    timedClock: function () { return clock(this.timedSeconds()); },
+    // Where a moment falls on the stopwatch: the gaps of inter-response times leave pauses out.
+    onStopwatch: function (moment) {
+      return this.timing(this.seconds()).reduce(function (sum, w) {
+        return sum + Math.max(0, Math.min(moment, w[1]) - w[0]);
+      }, 0);
+    },
+  };
+
+  // A time in the unit the measure declares, as the sheet shows it ("2.3 min", "45 s").
+  function inUnit(measure, seconds) {
+    if (measure && measure.unit === "minutes") return (Math.round((seconds / 60) * 100) / 100) + " " + text("unit_min", "min");
+    return round(seconds) + " " + text("unit_s", "s");
+  }
+
+  sheet.inUnit = inUnit;
+
   // Count, rate, irt ------------------------------------------------------------------------------
 
-  var count = {
-    start: function () { return { events: [] }; },
-    restore: function (facts) { return { events: facts.events || [] }; },
-    facts: function () { return { events: this.data.events }; },
+  var count = Object.assign({}, stopwatch, {
+    start: function () { return this.withTiming({ events: [] }, null); },
+    restore: function (facts) { return this.withTiming({ events: facts.events || [] }, facts); },
+    facts: function (observed) { return { events: this.data.events, timed: this.timing(observed) }; },
     tap: function () {
+      if (this.notRunning()) return;
       this.data.events.push(this.seconds());
       return this.save();
     },
@@ -384,26 +482,34 @@
       return this.save();
     },
     total: function () { return this.data.events.length; },
+    timesWord: function () {
+      return this.data.events.length === 1 ? text("time_one", "time") : text("time_other", "times");
+    },
     hasEvents: function () { return this.data.events.length > 0; },
     lastStamp: function () {
       var events = this.data.events;
-      return events.length ? clock(events[events.length - 1]) : "";
+      return events.length ? clock(this.onStopwatch(events[events.length - 1])) : "";
     },
-  };
+  });
 
   var rate = Object.assign({}, count, {
-    start: function () { return { events: [], incorrect_events: [], taps: [] }; },
+    start: function () { return this.withTiming({ events: [], incorrect_events: [], taps: [] }, null); },
     restore: function (facts) {
-      return { events: facts.events || [], incorrect_events: facts.incorrect_events || [], taps: [] };
+      return this.withTiming(
+        { events: facts.events || [], incorrect_events: facts.incorrect_events || [], taps: [] }, facts);
     },
-    facts: function () { return { events: this.data.events, incorrect_events: this.data.incorrect_events }; },
+    facts: function (observed) {
+      return { events: this.data.events, incorrect_events: this.data.incorrect_events, timed: this.timing(observed) };
+    },
     tap: function () { return this.tapCorrect(); },
     tapCorrect: function () {
+      if (this.notRunning()) return;
       this.data.events.push(this.seconds());
       this.data.taps.push("events");
       return this.save();
     },
     tapIncorrect: function () {
+      if (this.notRunning()) return;
       this.data.incorrect_events.push(this.seconds());
       this.data.taps.push("incorrect_events");
       return this.save();
@@ -415,41 +521,59 @@
     },
     hasEvents: function () { return this.data.taps.length > 0; },
     incorrectTotal: function () { return this.data.incorrect_events.length; },
+    // The rate the server will store: per minute of timed time, or per hour when declared so.
     perMinute: function (n) {
-      void this.tick;
-      var minutes = this.seconds() / 60;
-      return minutes > 0 ? (n / minutes).toFixed(1) : "0.0";
+      var minutes = this.timedSeconds() / 60;
+      var factor = this.measure && this.measure.unit === "per_hour" ? 60 : 1;
+      return minutes > 0 ? ((factor * n) / minutes).toFixed(1) : "0.0";
+    },
+    rateWord: function (which) {
+      var hour = this.measure && this.measure.unit === "per_hour";
+      return text(which + (hour ? "_per_hour" : "_per_minute"), which);
     },
     correctRate: function () { return this.perMinute(this.data.events.length); },
     incorrectRate: function () { return this.perMinute(this.data.incorrect_events.length); },
   });
 
   var irt = Object.assign({}, count, {
+    gaps: function () {
+      var self = this;
+      var e = this.data.events.map(function (t) { return self.onStopwatch(t); });
+      e.sort(function (a, b) { return a - b; });
+      return e.slice(1).map(function (t, i) { return t - e[i]; });
+    },
     lastGap: function () {
-      var e = this.data.events;
-      return e.length > 1 ? round(e[e.length - 1] - e[e.length - 2]) + " s" : "–";
+      var g = this.gaps();
+      return g.length ? inUnit(this.measure, g[g.length - 1]) : "–";
     },
     meanGap: function () {
-      var e = this.data.events;
-      if (e.length < 2) return "–";
-      return round((e[e.length - 1] - e[0]) / (e.length - 1)) + " s";
+      var g = this.gaps();
+      if (!g.length) return "–";
+      return inUnit(this.measure, g.reduce(function (a, b) { return a + b; }, 0) / g.length);
     },
   });
 
   // Duration ---------------------------------------------------------------------------------------
 
-  var duration = {
-    start: function () { return { episodes: [], onset: null }; },
-    restore: function (facts) { return { episodes: facts.episodes || [], onset: null }; },
+  var duration = Object.assign({}, stopwatch, {
+    start: function () { return this.withTiming({ episodes: [], onset: null }, null); },
+    restore: function (facts) { return this.withTiming({ episodes: facts.episodes || [], onset: null }, facts); },
     facts: function (observed) {
       var episodes = this.data.episodes.slice();
       if (this.data.onset !== null) episodes.push([this.data.onset, Math.max(this.data.onset, observed)]);
-      return { episodes: episodes };
+      return { episodes: episodes, timed: this.timing(observed) };
+    },
+    // An episode going on when the observer pauses ends there: unobserved time is not its time.
+    beforePause: function (now) {
+      if (this.data.onset === null) return;
+      this.data.episodes.push([this.data.onset, Math.max(now, this.data.onset)]);
+      this.data.onset = null;
     },
     running: function () { return this.data.onset !== null; },
     stopped: function () { return this.data.onset === null; },
     toggle: function () {
       var t = this.seconds();
+      if (this.data.onset === null && this.notRunning()) return;
       if (this.data.onset === null) this.data.onset = t;
       else {
         this.data.episodes.push([this.data.onset, Math.max(t, this.data.onset)]);
@@ -475,7 +599,7 @@
       void this.tick;
       return this.data.onset === null ? "" : clock(this.seconds() - this.data.onset);
     },
-  };
+  });
 
   // Latency -------------------------------------------------------------------------------------------
 
@@ -520,7 +644,7 @@
     lastLatency: function () {
       var last = this.data.trials[this.data.trials.length - 1];
       if (!last) return "–";
-      return last[1] === null ? text("no_response", "No response") : round(last[1] - last[0]) + " s";
+      return last[1] === null ? text("no_response", "No response") : inUnit(this.measure, last[1] - last[0]);
     },
   };
 

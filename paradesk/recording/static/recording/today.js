@@ -62,23 +62,41 @@
     return Math.floor(s / 60) + ":" + (s % 60 < 10 ? "0" : "") + (s % 60);
   }
 
+  // The observed time: the stopwatch's stretches when the sheet timed them, else the whole span.
   function observed(record) {
+    var timed = record.facts && record.facts.timed;
+    if (timed && timed.length) return timed.reduce(function (sum, w) { return sum + (w[1] - w[0]); }, 0);
     return (new Date(record.ended_at) - new Date(record.started_at)) / 1000;
+  }
+
+  // Correct trials at or below the goal's support level: the figure the server stores.
+  function trialCounts(t, m) {
+    var levels = (m && m.prompt_hierarchy && m.prompt_hierarchy.length) ? m.prompt_hierarchy : null;
+    var goal = m && m.goal_support_level;
+    return t.filter(function (x) {
+      if (x.response !== "correct") return false;
+      if (!levels || !goal || levels.indexOf(goal) < 0) return true;
+      return levels.indexOf(x.prompt) >= 0 && levels.indexOf(x.prompt) <= levels.indexOf(goal);
+    }).length;
   }
 
   // A few words on what an observation holds, so the para recognizes her own record.
   var SUMMARIES = {
-    trials: function (f) {
+    trials: function (f, m) {
       var t = f.trials || [];
-      var ok = t.filter(function (x) { return x.response === "correct"; }).length;
-      return say("summary_trials", { n: t.length, correct: ok, percent: t.length ? Math.round((100 * ok) / t.length) : 0 });
+      var ok = trialCounts(t, m);
+      var figure = (m && m.figure) || "%";
+      return say("summary_trials", { n: t.length, figure: figure, percent: (t.length ? Math.round((100 * ok) / t.length) : 0) + "%" });
     },
     task_analysis: function (f, m) {
       var first = (m && m.prompt_hierarchy && m.prompt_hierarchy[0]) || "independent";
       var steps = f.steps || [];
       return say("summary_steps", { n: steps.filter(function (s) { return s === first; }).length, total: steps.length });
     },
-    count: function (f) { return say("summary_events", { n: (f.events || []).length }); },
+    count: function (f) {
+      var n = (f.events || []).length;
+      return say(n === 1 ? "summary_event" : "summary_events", { n: n });
+    },
     irt: function (f) { return say("summary_events", { n: (f.events || []).length }); },
     rate: function (f, m, r) {
       return say("summary_rate", { n: (f.events || []).length, incorrect: (f.incorrect_events || []).length, time: clock(observed(r)) });
