@@ -76,11 +76,17 @@ def access_plan_item[Item: models.Model](
     return item, standings
 
 
-def access_record(staff: Staff, record_id: object, action: Action) -> tuple[Record, frozenset[Standing]]:
-    """A recorded fact of any kind (session, observation, incident, log, note), by its device-made
-    id, and the person's standings toward its student."""
+def access_record(
+    staff: Staff, record_id: object, action: Action, kind: str | None = None
+) -> tuple[Record, frozenset[Standing]]:
+    """A recorded fact by its device-made id, and the person's standings toward its student. With a
+    kind (as the sync API names it) only that kind is looked in, so an id is one record of one kind
+    even where an old id was reused across kinds; an unknown kind is "not found"."""
     wanted = as_uuid(record_id)
-    for model in RECORD_MODELS.values():
+    if kind is not None and kind not in RECORD_MODELS:
+        raise Http404
+    models_looked_in = [RECORD_MODELS[kind]] if kind is not None else list(RECORD_MODELS.values())
+    for model in models_looked_in:
         found = model._default_manager.filter(id=wanted).select_related("student__school").first()
         if found is not None:
             standings = standings_toward(staff, found.student)

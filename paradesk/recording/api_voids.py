@@ -20,10 +20,13 @@ from paradesk.access.policy import Action
 from paradesk.access.routes import Target, student
 from paradesk.api import Payload, Text, caller, operation
 from paradesk.recording import actions
-from paradesk.recording.models import Record, record_kind
+from paradesk.recording.models import RECORD_MODELS, Record, record_kind
 
 
 class VoidIn(Payload):
+    kind: Literal[*RECORD_MODELS] = Field(  # type: ignore[valid-type]
+        description="The kind of record, as the sync API names it: an id names one record of one kind."
+    )
     reason: Text = Field(min_length=1, max_length=2000, title="Reason for voiding")
 
 
@@ -62,7 +65,7 @@ def void_record(request: HttpRequest, record_id: str, payload: VoidIn) -> VoidOu
     """Mark a record of any kind void, with the reason. It stays stored and readable, with who voided
     it and when, and no longer counts. 409 when it was already voided."""
     staff = caller(request)
-    record, _standings = access_record(staff, record_id, Action.VOID_DATA)
+    record, _standings = access_record(staff, record_id, Action.VOID_DATA, payload.kind)
     return voided(actions.void_record(actor=staff, record=record, reason=payload.reason))
 
 

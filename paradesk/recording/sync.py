@@ -37,6 +37,7 @@ from paradesk.access.policy import TEAM_ROLE_STANDING, Action, allowed, visible_
 from paradesk.api import Text, storable
 from paradesk.demo_builder import insert_rows, value_getter
 from paradesk.people.models import Assignment, Staff, Student, TeamRole
+from paradesk.plans import units
 from paradesk.plans.models import (
     AbcCategory,
     AbcOption,
@@ -73,6 +74,11 @@ RECORD_LIMIT = 500
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 SKEW_FLAG_SECONDS = 5 * 60
 INT_MAX = 2**31 - 1
+# A device keeps a record only until the server has it: anything older than a school year was not
+# recorded by a device that has been waiting, but typed or clocked wrong (a session dated 1900).
+OLDEST = datetime.timedelta(days=400)
+# A session or observation is one stretch of a school day.
+LONGEST_SPAN = datetime.timedelta(seconds=units.SCHOOL_DAY_SECONDS)
 
 
 # What a device sends, one model per kind ---------------------------------------------------------
@@ -384,8 +390,11 @@ def read_batch(
     by_kind: dict[str, list[RecordIn]] = defaultdict(list)
     for record in parsed:
         by_kind[getattr(record, "kind")].append(record)  # noqa: B009 - every kind's model has it
+    # Every id is looked for in every kind: an id names one record of one kind, so a note may not
+    # take the id of a session (a void or correction of one would reach the other).
+    sent = {rid for _kind, rid in loose if rid is not None}
     for kind in RECORD_MODELS:
-        ids = {rid for k, rid in loose if k == kind and rid is not None} | ids_of(by_kind[kind], "corrects")
+        ids = sent | ids_of(by_kind[kind], "corrects")
         if kind == "session":
             ids |= ids_of(by_kind["observation"], "session_id") | ids_of(by_kind["session"], "agreement_of")
         batch.stored[kind] = stored_records(kind, ids)
@@ -461,13 +470,25 @@ def plan_item[I: models.Model](
 
 def check_times(record: RecordIn, student: Student, batch: Batch, errors: dict[str, list[str]]) -> None:
     """Nothing recorded later than the device's own clock allows (plus a little drift)."""
+    oldest = batch.received_at - OLDEST
     for name in TIME_FIELDS:
         moment = getattr(record, name, None)
         if moment is not None and moment > batch.limit:
             errors.setdefault(name, []).append(_("This time is in the future."))
+        elif moment is not None and moment < oldest:
+            errors.setdefault(name, []).append(too_old())
     day = getattr(record, "date", None)
     if isinstance(day, datetime.date) and day > school_day(student, batch.limit):
         errors.setdefault("date", []).append(_("This date is in the future."))
+    elif isinstance(day, datetime.date) and day < school_day(student, oldest):
+        errors.setdefault("date", []).append(too_old())
+
+
+def too_old() -> str:
+    return _(
+        "This is more than %(days)s days ago: check the device's date. Older records are entered by a "
+        "teacher, not synced."
+    ) % {"days": OLDEST.days}
 
 
 def json_storable(value: object) -> bool:
@@ -490,6 +511,11 @@ def json_storable(value: object) -> bool:
 def check_span(started: datetime.datetime, ended: datetime.datetime, errors: dict[str, list[str]]) -> None:
     if ended < started:
         errors.setdefault("ended_at", []).append(_("The end is before the start."))
+    elif ended - started > LONGEST_SPAN:
+        errors.setdefault("ended_at", []).append(
+            _("This lasts longer than a school day (%(hours)s hours): check the start and end.")
+            % {"hours": LONGEST_SPAN.seconds // 3600}
+        )
 
 
 def check_correction(
@@ -731,13 +757,16 @@ BUILDERS: dict[str, Any] = {
 
 
 def already_stored(kind: str, record_id: uuid.UUID | None, batch: Batch) -> RecordResult | None:
-    """A record with this id exists: the caller's is a duplicate (nothing changes, whatever it says
-    now); anyone else's is refused without saying anything about it."""
-    found = batch.stored.get(kind, {}).get(record_id) if record_id is not None else None
-    if found is None:
+    """A record with this id exists: the caller's of the same kind is a duplicate (nothing changes,
+    whatever it says now); anyone else's, or one of another kind, is refused without saying anything
+    about it."""
+    if record_id is None:
         return None
-    if found.recorded_by_id == batch.actor.id:
+    found = batch.stored.get(kind, {}).get(record_id)
+    if found is not None and found.recorded_by_id == batch.actor.id:
         return RecordResult(record_id, kind, "duplicate")
+    if found is None and not any(record_id in stored for stored in batch.stored.values()):
+        return None
     reason = _("This id is already used by another record.")
     return RecordResult(record_id, kind, "rejected", reason, {"id": [reason]})
 

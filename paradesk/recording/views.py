@@ -179,7 +179,7 @@ def record_row(
 def record_void(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
     """Void one record with a reason; it stays on every page, greyed, with who voided it and why."""
     staff = signed_in(request)
-    record, _standings = access_record(staff, record_id, Action.VOID_DATA)
+    record, _standings = access_record(staff, record_id, Action.VOID_DATA, request.POST.get("kind") or None)
     form = void_form(record, request.POST)
     if form.is_valid():
         try:

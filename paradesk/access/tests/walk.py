@@ -463,6 +463,10 @@ ID_NAMES: dict[str, Target] = {
 }
 
 
+# The record every persona's requests name (Target.RECORD) is an observation.
+RECORD_TARGET_KIND = "observation"
+
+
 def _target_by_name(name: str) -> Target | None:
     base = name.removesuffix("_id").removesuffix("_ids")
     return ID_NAMES.get(base)
@@ -508,6 +512,8 @@ def _example(
         return schema["default"]
     if "const" in schema:
         return schema["const"]
+    if "enum" in schema and name == "kind" and RECORD_TARGET_KIND in schema["enum"]:
+        return RECORD_TARGET_KIND  # a void names the kind of the record it voids
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type")

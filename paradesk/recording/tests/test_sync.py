@@ -164,6 +164,28 @@ def test_the_same_id_twice_in_one_batch_is_stored_once(personas: Personas) -> No
     assert CaseManagerNote.objects.count() == 1
 
 
+def test_an_id_names_one_record_of_one_kind(personas: Personas, client_for: Any) -> None:
+    """A para's note may not take a teacher's session id (then the teacher's void would hit one and
+    the other could never be voided), nor can one batch use one id for two kinds."""
+    teacher_session = session(personas.student)
+    assert statuses(send(signed_in(personas.case_manager), [teacher_session])) == ["accepted"]
+    borrowed = note(personas.student, id=teacher_session["id"])
+    answer = send(signed_in(personas.assigned_para), [borrowed])
+    assert statuses(answer) == ["rejected"]
+    assert answer["results"][0]["errors"] == {"id": ["This id is already used by another record."]}
+    own_session = session(personas.student)
+    twin = note(personas.student, id=own_session["id"])
+    assert statuses(send(signed_in(personas.assigned_para), [own_session, twin])) == ["accepted", "rejected"]
+    assert not CaseManagerNote.objects.exists()
+    voided = client_for(personas.case_manager).post(
+        f"/api/v1/records/{teacher_session['id']}/void",
+        {"kind": "session", "reason": "entered twice"},
+        content_type="application/json",
+    )
+    assert voided.status_code == 200, voided.content
+    assert Session.objects.get(id=teacher_session["id"]).voided_at is not None
+
+
 # One bad record never loses the others ---------------------------------------------------------------
 
 
@@ -362,6 +384,37 @@ def test_times_in_the_future_are_rejected(personas: Personas) -> None:
     assert list(answer["results"][0]["errors"]) == ["recorded_at"]
     assert list(answer["results"][1]["errors"]) == ["occurred_at"]
     assert list(answer["results"][2]["errors"]) == ["date"]
+
+
+def test_implausible_times_are_rejected_with_a_reason(personas: Personas) -> None:
+    """A session dated 1900, one lasting 56 years, an observation longer than a school day and a
+    service log a year and a half ago are refused, each with its reason; a record made yesterday
+    and a session of a whole (long) school day are kept."""
+    now = timezone.now()
+    ancient = session(personas.student, at=datetime.datetime(1900, 1, 1, 9, tzinfo=datetime.UTC))
+    ancient["recorded_at"] = iso(now)
+    endless = session(personas.student)
+    endless["started_at"] = iso(now - datetime.timedelta(days=56 * 365))
+    long_day = session(personas.student)
+    long_day["started_at"] = iso(now - datetime.timedelta(hours=11, minutes=59))
+    too_long = observation(long_day, personas.measure, TRIALS_FACTS)
+    too_long["started_at"] = iso(now - datetime.timedelta(hours=13))
+    old_log = service_log(
+        Service.objects.get(plan=personas.plan),
+        date=(timezone.localdate() - datetime.timedelta(days=550)).isoformat(),
+    )
+    yesterday = note(personas.student, recorded_at=iso(now - datetime.timedelta(days=1)))
+    answer = send(
+        signed_in(personas.assigned_para), [ancient, endless, long_day, too_long, old_log, yesterday]
+    )
+    assert statuses(answer) == ["rejected", "rejected", "accepted", "rejected", "rejected", "accepted"]
+    results = answer["results"]
+    assert set(results[0]["errors"]) == {"started_at", "ended_at"}
+    assert "check the device's date" in results[0]["errors"]["started_at"][0]
+    assert "longer than a school day" in " ".join(results[1]["errors"]["ended_at"])
+    assert "longer than a school day" in " ".join(results[3]["errors"]["ended_at"])
+    assert list(results[4]["errors"]) == ["date"]
+    assert not Session.objects.filter(started_at__year__lt=2000).exists()
 
 
 def test_a_time_after_the_devices_own_clock_is_rejected_even_if_the_server_is_later(
