@@ -211,8 +211,10 @@ class ParaBlockForm(forms.ModelForm):
             "teacher",
             "section",
             "room",
+            "starts_on",
+            "ends_on",
         ]
-        widgets = {"start_time": TIME, "end_time": TIME}
+        widgets = {"start_time": TIME, "end_time": TIME, "starts_on": DATE, "ends_on": DATE}
 
     def __init__(self, *args: Any, para: Staff, schools: QuerySet[School], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
