@@ -37,6 +37,10 @@ NOTIFICATION_TEXT = {
         "On %(date)s you cover %(blocks)s block(s) for %(para)s. "
         "Your schedule and Today page show the students."
     ),
+    "support_uncovered": gettext_lazy(
+        "On %(date)s, %(blocks)s block(s) of 1:1 or safety support have no cover while %(para)s is "
+        "absent. Plan who stays with the student."
+    ),
     "coverage_cancelled": gettext_lazy(
         "Coverage for %(para)s on %(date)s was taken back (%(blocks)s block(s))."
     ),
@@ -73,7 +77,15 @@ def absence_list(request: HttpRequest) -> HttpResponse:
         school = form.cleaned_data["school"]
     found = Absence.objects.filter(school__in=[school] if school else schools, date=day)
     found = found.select_related("para", "school").prefetch_related("coverage")
-    rows = [(a, sum(1 for r in a.coverage.all() if r.covering_para_id), len(a.coverage.all())) for a in found]
+    rows = [
+        (
+            a,
+            sum(1 for r in a.coverage.all() if r.covering_para_id),
+            len(a.coverage.all()),
+            sum(1 for r in a.coverage.all() if coverage_actions.unsafe(r)),
+        )
+        for a in found
+    ]
     context = {"form": form, "rows": rows, "day": day}
     return render(request, "schedules/absence_list.html", context)
 
@@ -302,10 +314,37 @@ def absence_action(
     return view
 
 
-coverage_accept = absence_action(
-    lambda actor, absence: coverage_actions.accept_coverage(actor=actor, absence=absence),
-    gettext_lazy("Coverage accepted. The covering paras are notified and see the students today."),
-)
+@require_POST
+def coverage_accept(request: HttpRequest, absence_id: object) -> HttpResponse:
+    """Accept the proposal; the message says who was told, and what stays uncovered."""
+    actor = signed_in(request)
+    absence, _scope = access_absence(actor, absence_id)
+    try:
+        rows = coverage_actions.accept_coverage(actor=actor, absence=absence)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("absence_coverage", absence.pk)
+    covered = sum(1 for r in rows if r.covering_para_id)
+    if covered:
+        messages.success(
+            request, _("Coverage accepted. The covering paras are notified and see the students.")
+        )
+    else:
+        messages.warning(request, _("Accepted, but nobody covers any of these blocks: no para was notified."))
+    unsafe = sum(1 for r in absence.coverage.all() if coverage_actions.unsafe(r))
+    if unsafe:
+        messages.error(
+            request,
+            _(
+                "%(count)s block(s) of 1:1 or safety support have no cover. The case manager, the "
+                "directing teachers and the school administrators were alerted."
+            )
+            % {"count": unsafe},
+        )
+    return redirect("absence_coverage", absence.pk)
+
+
 coverage_propose = absence_action(
     lambda actor, absence: coverage_actions.propose_again(actor=actor, absence=absence),
     gettext_lazy("A new proposal replaces the blocks not yet accepted."),

@@ -34,6 +34,7 @@ from paradesk.people.models import Assignment, Role, RoleKind, School, Staff, St
 from paradesk.schedules import actions, forms
 from paradesk.schedules.absences import absences_of
 from paradesk.schedules.calendar_feed import feed_for
+from paradesk.schedules.coverage_models import CoverageAssignment
 from paradesk.schedules.minutes import minutes_report
 from paradesk.schedules.models import (
     BellSchedule,
@@ -221,8 +222,24 @@ def room_schedule(request: HttpRequest) -> HttpResponse:
     blocks, shown = in_force(request, ParaBlock.objects.filter(teacher=staff))
     days, named = week_of_blocks(staff, shown_blocks(blocks))
     audit.record_list_views(staff, named)
-    context = {**shown.context(), "days": days, "has_blocks": any(d.rows for d in days)}
+    context = {
+        **shown.context(),
+        "days": days,
+        "has_blocks": any(d.rows for d in days),
+        "room_today": room_today(staff, today()),
+    }
     return render(request, "schedules/room_schedule.html", context)
+
+
+def room_today(staff: Staff, day: datetime.date) -> list[CoverageAssignment]:
+    """Today's blocks the teacher directs whose para is absent, with who covers each (or nobody)."""
+    if staff.district_id is None:
+        return []
+    return list(
+        CoverageAssignment.objects.filter(district_id=staff.district_id, date=day, block__teacher=staff)
+        .select_related("absence__para", "covering_para")
+        .order_by("start_time")
+    )
 
 
 # A para's week, edited by an administrator ---------------------------------------------------------
