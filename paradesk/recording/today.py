@@ -39,6 +39,8 @@ from paradesk.plans.models import (
     TargetBehavior,
 )
 from paradesk.recording.models import Observation
+from paradesk.schedules.absences import absences_of
+from paradesk.schedules.coverage_models import Absence
 from paradesk.schedules.models import DutyKind, SupportType
 from paradesk.schedules.today import DayBlock, day_blocks
 
@@ -176,6 +178,8 @@ class Today:
     blocks: list[BlockToday] = field(default_factory=list)
     # Students on the para's caseload who are in none of today's blocks (only with blocks).
     also: list[StudentToday] = field(default_factory=list)
+    # The person's absences that day: the page says first that she is marked absent.
+    absences: list[Absence] = field(default_factory=list)
 
     @property
     def has_students(self) -> bool:
@@ -343,7 +347,15 @@ def today_for(staff: Staff, now: datetime.datetime | None = None, *, with_blocks
     blocks = timeline(day_blocks(staff, day), students) if with_blocks else []
     listed = {s.student.pk for block in blocks for s in block.students}
     also = [s for s in students if s.student.pk not in listed] if blocks else []
-    return Today(staff=staff, day=day, generated_at=moment, students=students, blocks=blocks, also=also)
+    return Today(
+        staff=staff,
+        day=day,
+        generated_at=moment,
+        students=students,
+        blocks=blocks,
+        also=also,
+        absences=absences_of(staff, day),
+    )
 
 
 def fill_measures(students: list[StudentToday]) -> None:

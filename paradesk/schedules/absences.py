@@ -124,7 +124,9 @@ def needed_in(
 
 def day_runs(paras: Iterable[uuid.UUID], day: datetime.date) -> dict[uuid.UUID, list[DayBlock]]:
     """Every block of the paras on the date (at any school), in time order."""
-    blocks = list(blocks_with_details().filter(para_id__in=set(paras), weekday=day.weekday()))
+    blocks = list(
+        blocks_with_details().in_force_on(day).filter(para_id__in=set(paras), weekday=day.weekday())
+    )
     calendars = SchoolCalendars.load({b.school_id for b in blocks}, day, day)
     runs: dict[uuid.UUID, list[DayBlock]] = defaultdict(list)
     for run in occurrences(blocks, [day], calendars):
@@ -396,6 +398,13 @@ def apply_coverage(staff: Staff, day: datetime.date, own: list[DayBlock]) -> lis
     away = list(Absence.objects.filter(para=staff, date=day)) if own else []
     kept = [r for r in own if not any(a.covers(local_time(r.start), local_time(r.end)) for a in away)]
     return [*kept, *covered_blocks(staff, day)]
+
+
+def absences_of(staff: Staff, day: datetime.date) -> list[Absence]:
+    """The staff member's absences on that date (what their Today and schedule say first)."""
+    if staff.district_id is None:
+        return []
+    return list(Absence.objects.filter(para=staff, date=day, district_id=staff.district_id))
 
 
 def para_team_role(support_type: str) -> str:

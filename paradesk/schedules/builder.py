@@ -18,8 +18,9 @@
   qualifications valid on the Monday; familiar pairs: para assignments and blocks so far.
 
 `build_draft` runs the solver with a time limit (in the request: the project has no task worker)
-and keeps the result as a `ScheduleDraft`; `accept_draft` replaces the school's student blocks with
-it (duties, breaks and lunch stay), audited.
+and keeps the result as a `ScheduleDraft`; accepting it is `accepting.py`. Each block of a draft
+carries its directing teacher and room: a push-in's own, or for a service the student's case
+manager and the service's setting.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paradesk.access import audit
@@ -40,11 +40,9 @@ from paradesk.access.models import AuditAction
 from paradesk.people.models import Assignment, School, Staff, Student, TeamRole
 from paradesk.plans.models import Plan, Service, ServiceKind
 from paradesk.schedules.absences import local_time, minute_of, school_paras
-from paradesk.schedules.actions import record_block
 from paradesk.schedules.coverage_models import ScheduleDraft
 from paradesk.schedules.minutes import ServiceTerms, month_of, required_per_week
 from paradesk.schedules.models import (
-    STUDENT_SUPPORT,
     BellPeriod,
     ParaBlock,
     StaffQualification,
@@ -86,6 +84,10 @@ class RequirementInfo:
     student_id: uuid.UUID
     kind: RequirementKind
     push_in: ParaBlock | None = None  # the teacher's push-in block it comes from
+    # Who directs the para in the block and where it happens: the push-in's own teacher and room,
+    # or for a service the student's case manager and the service's setting.
+    teacher_id: uuid.UUID | None = None
+    room: str = ""
 
 
 @dataclass
@@ -140,7 +142,8 @@ def runs_minutes(run: DayBlock) -> tuple[int, int]:
 def para_week(
     school: School, slots: list[Slot], monday: datetime.date, paras: dict[uuid.UUID, Staff]
 ) -> tuple[list[Para], list[Duty], list[ParaBlock]]:
-    blocks = list(blocks_with_details().filter(para_id__in=paras))
+    friday = monday + datetime.timedelta(days=4)
+    blocks = list(blocks_with_details().in_force_between(monday, friday).filter(para_id__in=paras))
     calendars = SchoolCalendars.load(
         {b.school_id for b in blocks}, monday, monday + datetime.timedelta(days=4)
     )
@@ -211,7 +214,9 @@ def push_in_requirements(
                 group_size=max(1, len(students)),
             )
             if requirement.fixed_slot_ids:
-                built.info[requirement.id] = RequirementInfo(student.pk, RequirementKind.PUSH_IN, block)
+                built.info[requirement.id] = RequirementInfo(
+                    student.pk, RequirementKind.PUSH_IN, block, block.teacher_id, block.room
+                )
                 found.append(requirement)
     return found
 
@@ -230,6 +235,12 @@ def service_requirements(
         .filter(student__in=students, team_role=TeamRole.PARA_ONE_TO_ONE)
         .values_list("student_id", flat=True)
     )
+    case_managers = dict(
+        Assignment.objects.current(monday)
+        .filter(student__in=students, team_role=TeamRole.CASE_MANAGER, district_id=school.district_id)
+        .order_by("-start_date")
+        .values_list("student_id", "staff_id")
+    )
     found = []
     for service in services:
         student_id = service.plan.student_id
@@ -247,7 +258,9 @@ def service_requirements(
         requirement = Requirement(
             id=f"service|{service.pk}", student_id=str(student_id), kind=kind, minutes_per_week=weekly
         )
-        built.info[requirement.id] = RequirementInfo(student_id, kind)
+        built.info[requirement.id] = RequirementInfo(
+            student_id, kind, teacher_id=case_managers.get(student_id), room=service.setting[:100]
+        )
         found.append(requirement)
     return found
 
@@ -301,6 +314,7 @@ def draft_blocks(built: BuildInput, schedule: Schedule) -> list[dict[str, Any]]:
         kind = infos[0].kind
         support = SUPPORT_OF_KIND[kind]
         source = infos[0].push_in
+        directed = next((i for i in infos if i.teacher_id), infos[0])
         period = built.periods[block.slot_id]
         rows.append(
             {
@@ -312,9 +326,9 @@ def draft_blocks(built: BuildInput, schedule: Schedule) -> list[dict[str, Any]]:
                 "end": period.end.strftime("%H:%M"),
                 "support_type": str(support),
                 "student_ids": sorted({str(i.student_id) for i in infos}),
-                "teacher_id": str(source.teacher_id) if source and source.teacher_id else None,
+                "teacher_id": str(directed.teacher_id) if directed.teacher_id else None,
                 "section_id": str(source.section_id) if source and source.section_id else None,
-                "room": source.room if source else "",
+                "room": directed.room or next((i.room for i in infos if i.room), ""),
             }
         )
     return rows
@@ -353,35 +367,6 @@ def build_draft(
     )
     audit.record(actor=actor, action=AuditAction.CREATE, obj=draft)
     return draft
-
-
-@transaction.atomic
-def accept_draft(*, actor: Staff, draft: ScheduleDraft) -> list[ParaBlock]:
-    """Replace the school's student blocks by the draft's (duties, breaks and lunch stay)."""
-    old = ParaBlock.objects.filter(school_id=draft.school_id, support_type__in=list(STUDENT_SUPPORT))
-    for block in old.prefetch_related("students"):
-        record_block(actor, AuditAction.DELETE, block, [s.pk for s in block.students.all()])
-    old.delete()
-    made = []
-    for row in draft.blocks:
-        block = ParaBlock.objects.create(
-            district_id=draft.district_id,
-            school_id=draft.school_id,
-            para_id=uuid.UUID(row["para_id"]),
-            weekday=row["weekday"],
-            period_id=row["period_id"],
-            support_type=row["support_type"],
-            teacher_id=row["teacher_id"],
-            section_id=row["section_id"],
-            room=row["room"],
-        )
-        block.students.set(row["student_ids"])
-        record_block(actor, AuditAction.CREATE, block, row["student_ids"])
-        made.append(block)
-    draft.accepted_at = timezone.now()
-    draft.save(update_fields=["accepted_at"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=draft, changed_fields=["accepted_at"])
-    return made
 
 
 # Reasons in words ------------------------------------------------------------------------------------

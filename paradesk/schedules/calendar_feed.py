@@ -109,10 +109,10 @@ def calendar_text(runs: Iterable[DayBlock], now: datetime.datetime) -> str:
 
 def feed_runs(staff: Staff, first: datetime.date, weeks: int = FEED_WEEKS) -> list[DayBlock]:
     """The staff member's blocks on each school day from `first` for `weeks` weeks."""
-    blocks: list[ParaBlock] = list(blocks_with_details().filter(para=staff))
+    last = first + datetime.timedelta(days=7 * weeks - 1)
+    blocks: list[ParaBlock] = list(blocks_with_details().in_force_between(first, last).filter(para=staff))
     if not blocks:
         return []
-    last = first + datetime.timedelta(days=7 * weeks - 1)
     calendars = SchoolCalendars.load({block.school_id for block in blocks}, first, last)
     return occurrences(blocks, dates_between(first, last), calendars)
 

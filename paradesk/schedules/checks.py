@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from paradesk.people.models import Role, Student, today
@@ -47,6 +48,7 @@ def check_block(block: ParaBlock, students: Sequence[Student], on: datetime.date
     check_students(block, students, check)
     if check.ok:
         check_overlaps(block, check)
+        check_one_to_one(block, students, check)
         check_qualifications(block, students, on, check)
     return check
 
@@ -77,26 +79,53 @@ def check_students(block: ParaBlock, students: Sequence[Student], check: BlockCh
         check.refuse("students", _("Duties, breaks and lunch name no students."))
 
 
-def check_overlaps(block: ParaBlock, check: BlockCheck) -> None:
-    """The para is never in two blocks at once, on any kind of day at the school."""
-    others = list(
-        ParaBlock.objects.filter(para_id=block.para_id, weekday=block.weekday)
+def same_dates(block: ParaBlock) -> QuerySet[ParaBlock]:
+    """Blocks on the block's weekday in force on at least one of its dates."""
+    first, last = block.starts_on or datetime.date.min, block.ends_on or datetime.date.max
+    return (
+        ParaBlock.objects.in_force_between(first, last)
+        .filter(weekday=block.weekday)
         .exclude(pk=block.pk)
         .select_related("period", "school")
     )
-    if not others:
+
+
+def check_overlaps(block: ParaBlock, check: BlockCheck) -> None:
+    """The para is never in two blocks at once, on any kind of day at the school."""
+    clash = first_clash(block, list(same_dates(block).filter(para_id=block.para_id)))
+    if clash:
+        check.refuse(
+            "start_time" if block.period_id is None else "period",
+            _("The para is already in another block then: %(when)s.") % {"when": clash},
+        )
+
+
+def check_one_to_one(block: ParaBlock, students: Sequence[Student], check: BlockCheck) -> None:
+    """A student has one 1:1 para at a time: a second one at the same time is refused at save."""
+    if block.support_type != SupportType.ONE_TO_ONE or not students:
         return
+    others = same_dates(block).filter(support_type=SupportType.ONE_TO_ONE, students__in=list(students))
+    clash = first_clash(block, list(others.exclude(para_id=block.para_id).distinct()))
+    if clash:
+        check.refuse(
+            "students",
+            _("The student already has another 1:1 para then (%(when)s): one 1:1 para at a time.")
+            % {"when": clash},
+        )
+
+
+def first_clash(block: ParaBlock, others: list[ParaBlock]) -> str:
+    """When the block first overlaps one of the others ("" if never)."""
+    if not others:
+        return ""
     day = today()
     calendars = SchoolCalendars.load({block.school_id}, day, day)
     day_types = list(calendars.day_types.values())
     for other in others:
         clash = clash_between(block, other, day_types, calendars)
         if clash:
-            check.refuse(
-                "start_time" if block.period_id is None else "period",
-                _("The para is already in another block then: %(when)s.") % {"when": clash},
-            )
-            return
+            return clash
+    return ""
 
 
 def clash_between(

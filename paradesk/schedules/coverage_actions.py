@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from paradesk.access import audit
 from paradesk.access.models import AuditAction
-from paradesk.people.models import Assignment, Staff, today
+from paradesk.people.models import Assignment, Role, RoleKind, Staff, TeamRole, today
 from paradesk.schedules import absences
 from paradesk.schedules.coverage_models import Absence, CoverageAssignment, CoverageStatus, Notification
 from paradesk.schedules.models import Qualification
@@ -58,6 +58,7 @@ def reopen_cover_by(actor: Staff, absence: Absence) -> None:
         row.covering_para_id, row.uncovered_reason = None, "covering_para_absent"
         row.save(update_fields=["covering_para", "uncovered_reason"])
         record_row(actor, AuditAction.UPDATE, row, ["covering_para"])
+        alert_uncovered(row.absence, [row])
 
 
 @transaction.atomic
@@ -66,6 +67,7 @@ def propose_again(*, actor: Staff, absence: Absence) -> list[CoverageAssignment]
     # Two administrators proposing for one school at once must not hand one para two blocks.
     Absence.objects.select_for_update().filter(pk=absence.pk).first()
     pending = list(absence.coverage.exclude(status=CoverageStatus.ACCEPTED))
+    told = {r.block_id for r in pending if unsafe(r)}
     for row in pending:
         record_row(actor, AuditAction.DELETE, row)
     CoverageAssignment.objects.filter(pk__in=[r.pk for r in pending]).delete()
@@ -89,7 +91,45 @@ def propose_again(*, actor: Staff, absence: Absence) -> list[CoverageAssignment]
         )
         record_row(actor, AuditAction.CREATE, row)
         rows.append(row)
+    alert_uncovered(absence, [r for r in rows if r.block_id not in told])
     return rows
+
+
+def unsafe(row: CoverageAssignment) -> bool:
+    """1:1 or safety support (DESIGN: kept unbroken) with nobody covering it."""
+    return row.rank == absences.RANK_SAFETY and row.covering_para_id is None
+
+
+def alert_uncovered(absence: Absence, rows: Iterable[CoverageAssignment]) -> None:
+    """1:1 or safety support left without cover: the students' case managers, the blocks' directing
+    teachers and the school's administrators are told at once (the administrators' link opens the
+    absence; the others' their room)."""
+    open_rows = [r for r in rows if unsafe(r)]
+    if not open_rows:
+        return
+    students = {s for r in open_rows for s in row_students(r)}
+    managers = Assignment.objects.current(absence.date).filter(
+        district_id=absence.district_id, student_id__in=students, team_role=TeamRole.CASE_MANAGER
+    )
+    teachers = {r.block.teacher_id for r in open_rows if r.block is not None and r.block.teacher_id}
+    admins = set(
+        Role.objects.current()
+        .filter(district_id=absence.district_id, school_id=absence.school_id, kind=RoleKind.SCHOOL_ADMIN)
+        .values_list("staff_id", flat=True)
+    )
+    others = {*managers.values_list("staff_id", flat=True), *teachers} - admins
+    params = {"date": absence.date.isoformat(), "para": absence.para.full_name, "blocks": len(open_rows)}
+    for recipient, link in [
+        *((a, reverse("absence_coverage", args=[absence.pk])) for a in admins),
+        *((o, reverse("room_schedule")) for o in others),
+    ]:
+        Notification.objects.create(
+            district_id=absence.district_id,
+            recipient_id=recipient,
+            key="support_uncovered",
+            params=params,
+            link=link,
+        )
 
 
 def qualification_names(ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -125,6 +165,8 @@ def set_cover(*, actor: Staff, row: CoverageAssignment, para_id: uuid.UUID | Non
     row.uncovered_reason = "" if para_id is not None else "left_by_administrator"
     row.save(update_fields=["covering_para", "note", "uncovered_reason"])
     record_row(actor, AuditAction.UPDATE, row, ["covering_para", "note"])
+    if before is not None and para_id is None:
+        alert_uncovered(row.absence, [row])
     if row.accepted and before != para_id and para_id is not None:
         give_standing(actor, row)
         notify_covering(row.absence, {para_id: 1})

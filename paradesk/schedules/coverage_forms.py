@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from paradesk.people.models import Role, RoleKind, School, Staff, today
 from paradesk.schedules.coverage_models import Absence
+from paradesk.web.forms import ConstrainedModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -23,7 +24,7 @@ def paras_at(schools: QuerySet[School]) -> QuerySet[Staff]:
     return Staff.objects.filter(id__in=roles).order_by("full_name")
 
 
-class AbsenceForm(forms.ModelForm):
+class AbsenceForm(ConstrainedModelForm):
     class Meta:
         model = Absence
         fields = ["school", "para", "date", "all_day", "start_time", "end_time", "reason", "note"]

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,8 +25,8 @@ from django.views.decorators.http import require_POST
 from paradesk.access import audit
 from paradesk.access.helpers import AdminScope, admin_scope, as_uuid
 from paradesk.access.policy import visible_students
-from paradesk.people.models import Staff, Student, today
-from paradesk.schedules import absences, builder, coverage_actions
+from paradesk.people.models import Staff, Student, TeamRole, today
+from paradesk.schedules import absences, accepting, builder, coverage_actions
 from paradesk.schedules.coverage_forms import AbsenceFilterForm, AbsenceForm, BuildForm, CoverForm
 from paradesk.schedules.coverage_models import Absence, CoverageAssignment, Notification, ScheduleDraft
 from paradesk.schedules.models import DutyKind, Qualification, SupportType, Weekday, time_range
@@ -35,6 +36,10 @@ NOTIFICATION_TEXT = {
     "coverage_assigned": gettext_lazy(
         "On %(date)s you cover %(blocks)s block(s) for %(para)s. "
         "Your schedule and Today page show the students."
+    ),
+    "support_uncovered": gettext_lazy(
+        "On %(date)s, %(blocks)s block(s) of 1:1 or safety support have no cover while %(para)s is "
+        "absent. Plan who stays with the student."
     ),
     "coverage_cancelled": gettext_lazy(
         "Coverage for %(para)s on %(date)s was taken back (%(blocks)s block(s))."
@@ -72,7 +77,15 @@ def absence_list(request: HttpRequest) -> HttpResponse:
         school = form.cleaned_data["school"]
     found = Absence.objects.filter(school__in=[school] if school else schools, date=day)
     found = found.select_related("para", "school").prefetch_related("coverage")
-    rows = [(a, sum(1 for r in a.coverage.all() if r.covering_para_id), len(a.coverage.all())) for a in found]
+    rows = [
+        (
+            a,
+            sum(1 for r in a.coverage.all() if r.covering_para_id),
+            len(a.coverage.all()),
+            sum(1 for r in a.coverage.all() if coverage_actions.unsafe(r)),
+        )
+        for a in found
+    ]
     context = {"form": form, "rows": rows, "day": day}
     return render(request, "schedules/absence_list.html", context)
 
@@ -301,10 +314,37 @@ def absence_action(
     return view
 
 
-coverage_accept = absence_action(
-    lambda actor, absence: coverage_actions.accept_coverage(actor=actor, absence=absence),
-    gettext_lazy("Coverage accepted. The covering paras are notified and see the students today."),
-)
+@require_POST
+def coverage_accept(request: HttpRequest, absence_id: object) -> HttpResponse:
+    """Accept the proposal; the message says who was told, and what stays uncovered."""
+    actor = signed_in(request)
+    absence, _scope = access_absence(actor, absence_id)
+    try:
+        rows = coverage_actions.accept_coverage(actor=actor, absence=absence)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("absence_coverage", absence.pk)
+    covered = sum(1 for r in rows if r.covering_para_id)
+    if covered:
+        messages.success(
+            request, _("Coverage accepted. The covering paras are notified and see the students.")
+        )
+    else:
+        messages.warning(request, _("Accepted, but nobody covers any of these blocks: no para was notified."))
+    unsafe = sum(1 for r in absence.coverage.all() if coverage_actions.unsafe(r))
+    if unsafe:
+        messages.error(
+            request,
+            _(
+                "%(count)s block(s) of 1:1 or safety support have no cover. The case manager, the "
+                "directing teachers and the school administrators were alerted."
+            )
+            % {"count": unsafe},
+        )
+    return redirect("absence_coverage", absence.pk)
+
+
 coverage_propose = absence_action(
     lambda actor, absence: coverage_actions.propose_again(actor=actor, absence=absence),
     gettext_lazy("A new proposal replaces the blocks not yet accepted."),
@@ -354,7 +394,8 @@ def schedule_builder(request: HttpRequest) -> HttpResponse:
 
 
 def draft_context(actor: Staff, draft: ScheduleDraft) -> dict[str, Any]:
-    """The draft per para (by name, then day and time), and each shortfall with its reasons in words."""
+    """The draft per para (by name, then day and time), each shortfall with its reasons in words, and
+    what accepting it will do (from when, the assignments it gives, the coverage proposed again)."""
     student_ids = {s for b in draft.blocks for s in b["student_ids"]} | {
         s["student_id"] for s in draft.shortfalls
     }
@@ -375,6 +416,7 @@ def draft_context(actor: Staff, draft: ScheduleDraft) -> dict[str, Any]:
             "day": days[b["weekday"]],
             "support": SupportType(b["support_type"]).label,
             "students": [labels.get(s, _("a student")) for s in b["student_ids"]],
+            "teacher": names.get(b.get("teacher_id") or "", ""),
         }
         by_para.setdefault(b["para_id"], []).append({**b, **shown})
     slot_names = {
@@ -388,7 +430,23 @@ def draft_context(actor: Staff, draft: ScheduleDraft) -> dict[str, Any]:
         }
         for s in draft.shortfalls
     ]
-    return {"by_para": [(names.get(p, p), rows) for p, rows in by_para.items()], "shortfalls": shortfalls}
+    plan = accepting.plan_accept(draft)
+    student_labels = {uuid.UUID(k): v for k, v in labels.items()}
+    new_assignments = [
+        {
+            "para": names.get(str(a.para_id), _("a para")),
+            "student": student_labels.get(a.student_id, _("a student")),
+            "role": TeamRole(a.team_role).label,
+        }
+        for a in plan.assignments
+    ]
+    return {
+        "by_para": [(names.get(p, p), rows) for p, rows in by_para.items()],
+        "shortfalls": shortfalls,
+        "accept": plan,
+        "new_assignments": new_assignments,
+        "coverage_dates": sorted({a.date for a in plan.absences}),
+    }
 
 
 @require_POST
@@ -403,8 +461,18 @@ def schedule_builder_accept(request: HttpRequest) -> HttpResponse:
     if draft is None:
         messages.error(request, _("Choose a proposed schedule to accept."))
         return redirect("schedule_builder")
-    made = builder.accept_draft(actor=actor, draft=draft)
-    messages.success(request, _("The school's week now has %(count)s student blocks.") % {"count": len(made)})
+    try:
+        made = accepting.accept_draft(actor=actor, draft=draft)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(f"{reverse('schedule_builder')}?school={draft.school_id}")
+    starts = accepting.effective_from(draft, today())
+    messages.success(
+        request,
+        _("From %(date)s the school's week has %(count)s student blocks; until then it stays as it was.")
+        % {"count": len(made), "date": date_format(starts, "DATE_FORMAT")},
+    )
     return redirect("schedule_builder")
 
 

@@ -26,6 +26,7 @@ from paradesk.schedules.models import (
     period_overlap_message,
     time_range,
 )
+from paradesk.web.forms import ConstrainedModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -45,7 +46,7 @@ class BellScheduleCreateForm(forms.Form):
         limit(self, "school", schools.filter(bell_schedule__isnull=True))
 
 
-class BellScheduleForm(forms.ModelForm):
+class BellScheduleForm(ConstrainedModelForm):
     class Meta:
         model = BellSchedule
         fields = ["name", "default_day_type", "first_day", "last_day"]
@@ -56,7 +57,7 @@ class BellScheduleForm(forms.ModelForm):
         limit(self, "default_day_type", DayType.objects.filter(bell_schedule=self.instance))
 
 
-class DayTypeForm(forms.ModelForm):
+class DayTypeForm(ConstrainedModelForm):
     class Meta:
         model = DayType
         fields = ["name", "kind", "order"]
@@ -67,7 +68,7 @@ class DayTypeForm(forms.ModelForm):
         self.instance.district_id = bell_schedule.district_id
 
 
-class BellPeriodForm(forms.ModelForm):
+class BellPeriodForm(ConstrainedModelForm):
     class Meta:
         model = BellPeriod
         fields = ["name", "start", "end", "order"]
@@ -180,7 +181,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
-class ParaBlockForm(forms.ModelForm):
+class ParaBlockForm(ConstrainedModelForm):
     """A block of one para's week at one of the administrator's schools."""
 
     period = PeriodChoiceField(
@@ -211,8 +212,10 @@ class ParaBlockForm(forms.ModelForm):
             "teacher",
             "section",
             "room",
+            "starts_on",
+            "ends_on",
         ]
-        widgets = {"start_time": TIME, "end_time": TIME}
+        widgets = {"start_time": TIME, "end_time": TIME, "starts_on": DATE, "ends_on": DATE}
 
     def __init__(self, *args: Any, para: Staff, schools: QuerySet[School], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -254,7 +257,7 @@ class ParaBlockForm(forms.ModelForm):
         return list(self.cleaned_data.get("students") or [])
 
 
-class QualificationForm(forms.ModelForm):
+class QualificationForm(ConstrainedModelForm):
     class Meta:
         model = Qualification
         fields = ["name", "description", "active"]

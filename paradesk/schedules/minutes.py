@@ -12,9 +12,9 @@ The rules, stated once:
   minutes x frequency x (the month's school days in the stretch / all the month's school days). Per
   week (to compare with a weekly schedule), it is minutes x frequency / the month's school weeks
   (its school days / 5), in the month of the week shown.
-- Scheduled minutes per week are the para blocks that name the student, by support type, at their
-  usual times (the period's times on its own day type). Adult support not on a para's schedule is a
-  gap; two blocks naming the student at the same time are an overlap.
+- Scheduled minutes per week are the para blocks in force on the week's date that name the
+  student, by support type, at their usual times (the period's times on its own day type). Adult
+  support not on a para's schedule is a gap; two blocks naming the student at the same time are an overlap.
 - Delivered minutes are the service logs of the stretch that count (current: not corrected, not
   voided) with status delivered; missed ones are summed by their reason. Compliance = delivered /
   required; what is neither delivered nor logged as missed is "not logged".
@@ -217,7 +217,7 @@ def minutes_report(
     if rows:
         calendars = load_calendars(students, start, end, week_of)
         add_required(rows, calendars, start, end, week_of)
-        add_scheduled(rows)
+        add_scheduled(rows, week_of)
         add_delivered(rows, start, end)
     return MinutesReport(start, end, week_of, list(rows.values()))
 
@@ -260,9 +260,11 @@ def add_required(
         row.required += required_over(terms, stretch[school_id], month_days[school_id])
 
 
-def add_scheduled(rows: dict[uuid.UUID, StudentMinutes]) -> None:
+def add_scheduled(rows: dict[uuid.UUID, StudentMinutes], week_of: datetime.date) -> None:
+    """The week in force on `week_of`: a week rebuilt from a later Monday does not count yet."""
     blocks = (
-        ParaBlock.objects.filter(students__in=list(rows), support_type__in=STUDENT_SUPPORT)
+        ParaBlock.objects.in_force_on(week_of)
+        .filter(students__in=list(rows), support_type__in=STUDENT_SUPPORT)
         .distinct()
         .select_related("period")
         .prefetch_related(Prefetch("students", queryset=Student.objects.only("id")))

@@ -6,9 +6,13 @@ differ from the default (a closure, or another day type). The rule for a date (`
 day_type_on`): an entry decides; otherwise a weekday between the first and last day is a regular
 school day of the default day type; anything else has no school.
 
-A para's week is a set of blocks, one weekday each. A block takes its times from a period of the
-bell schedule (on each date from the period of the same name in that date's day type, so an early
-release day shortens it, and a day type without that period skips it) or from fixed clock times.
+A para's week is a set of blocks, one weekday each, each in force from a date (and to a date; an
+open end runs on): a rebuilt week takes effect from its Monday, and the blocks it replaces end the
+day before, so every reader asks for the blocks in force on the date in question
+(`ParaBlock.objects.in_force_on(day)`, `ParaBlock.in_force_on(day)`). A block takes its times
+from a period of the bell schedule (on each date from the period of the same name in that date's
+day type, so an early release day shortens it, and a day type without that period skips it) or
+from fixed clock times.
 """
 
 from __future__ import annotations
@@ -266,6 +270,18 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
 
 
+class ParaBlockQuerySet(models.QuerySet["ParaBlock"]):
+    def in_force_on(self, day: datetime.date) -> ParaBlockQuerySet:
+        """Blocks that apply on that date (an open start or end counts as in force)."""
+        return self.in_force_between(day, day)
+
+    def in_force_between(self, first: datetime.date, last: datetime.date) -> ParaBlockQuerySet:
+        """Blocks in force on at least one date from `first` to `last` (both included)."""
+        return self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=last)).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=first)
+        )
+
+
 class ParaBlock(models.Model):
     """One stretch of a para's week: where they are, doing what, with whom, under which teacher."""
 
@@ -308,7 +324,15 @@ class ParaBlock(models.Model):
         verbose_name=_("class"),
     )
     room = models.CharField(_("room"), max_length=100, blank=True)
+    starts_on = models.DateField(
+        _("in force from"), null=True, blank=True, help_text=_("Leave empty for a block already in force.")
+    )
+    ends_on = models.DateField(
+        _("in force until"), null=True, blank=True, help_text=_("Leave empty for a block that runs on.")
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParaBlockQuerySet.as_manager()
 
     class Meta:
         ordering = ["weekday", "start_time"]
@@ -324,6 +348,12 @@ class ParaBlock(models.Model):
                 name="para_block_period_or_times",
             ),
             models.CheckConstraint(condition=Q(weekday__lte=4), name="para_block_weekday"),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="para_block_dates_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -337,12 +367,25 @@ class ParaBlock(models.Model):
                 errors["start_time"] = str(_("Choose a period, or give a start and an end time."))
             elif self.end_time <= self.start_time:
                 errors["end_time"] = str(_("The block ends after it starts."))
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = str(_("The block ends on or after the date it starts."))
         if self.support_type == SupportType.DUTY and not self.duty_kind:
             errors["duty_kind"] = str(_("Say which duty."))
         if self.support_type != SupportType.DUTY and self.duty_kind:
             errors["duty_kind"] = str(_("Only a duty names a duty."))
         if errors:
             raise ValidationError(errors)
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        """Whether the block applies on that date (the rule of `ParaBlockQuerySet.in_force_on`)."""
+        if self.starts_on is not None and day < self.starts_on:
+            return False
+        return self.ends_on is None or day <= self.ends_on
+
+    def in_force_between(self, first: datetime.date, last: datetime.date) -> bool:
+        if self.starts_on is not None and last < self.starts_on:
+            return False
+        return self.ends_on is None or first <= self.ends_on
 
     def times_on(
         self, day_type: DayType | None, periods: dict[tuple[uuid.UUID, str], BellPeriod]

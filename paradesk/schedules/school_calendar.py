@@ -90,8 +90,9 @@ class SchoolCalendars:
         self, block: ParaBlock, day: datetime.date
     ) -> tuple[datetime.datetime, datetime.datetime] | None:
         """When the block runs on that date, as aware datetimes in the school's time zone; None
-        when it does not run that day (no school, another weekday, or no such period that day)."""
-        if day.weekday() != block.weekday:
+        when it does not run that day (no school, another weekday, not in force on the date, or no such
+        period that day)."""
+        if day.weekday() != block.weekday or not block.in_force_on(day):
             return None
         if block.school_id not in self.schedules:
             # No bell schedule yet: fixed-time blocks run every weekday, period blocks cannot.

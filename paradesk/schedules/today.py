@@ -13,10 +13,10 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
 from paradesk.people.models import Staff, Student
-from paradesk.schedules.models import ParaBlock
+from paradesk.schedules.models import ParaBlock, ParaBlockQuerySet
 from paradesk.schedules.school_calendar import SchoolCalendars
 
 
@@ -58,7 +58,7 @@ def no_coverage(staff: Staff, day: datetime.date, blocks: list[DayBlock]) -> lis
 apply_coverage: CoverageHook = no_coverage
 
 
-def blocks_with_details() -> QuerySet[ParaBlock]:
+def blocks_with_details() -> ParaBlockQuerySet:
     """Blocks with everything a DayBlock needs, in one query plus one for the students' ids."""
     return ParaBlock.objects.select_related("school", "period", "teacher", "section").prefetch_related(
         Prefetch("students", queryset=Student.objects.only("id"))
@@ -100,7 +100,7 @@ def occurrences(
 def day_blocks(staff: Staff, day: datetime.date, *, coverage: CoverageHook | None = None) -> list[DayBlock]:
     """The staff member's blocks on that date in time order, following the date's day type and
     skipping closures. `coverage` replaces the module's `apply_coverage` hook (tests, previews)."""
-    blocks = list(blocks_with_details().filter(para=staff, weekday=day.weekday()))
+    blocks = list(blocks_with_details().in_force_on(day).filter(para=staff, weekday=day.weekday()))
     if blocks:
         calendars = SchoolCalendars.load({block.school_id for block in blocks}, day, day)
         own = occurrences(blocks, [day], calendars)

@@ -32,7 +32,9 @@ from paradesk.access.helpers import AdminScope, access_staff, access_student, ad
 from paradesk.access.policy import Action, allowed, is_district_admin, visible_students
 from paradesk.people.models import Assignment, Role, RoleKind, School, Staff, Student, TeamRole, today
 from paradesk.schedules import actions, forms
+from paradesk.schedules.absences import absences_of
 from paradesk.schedules.calendar_feed import feed_for
+from paradesk.schedules.coverage_models import CoverageAssignment
 from paradesk.schedules.minutes import minutes_report
 from paradesk.schedules.models import (
     BellSchedule,
@@ -40,6 +42,7 @@ from paradesk.schedules.models import (
     CalendarFeed,
     DayType,
     ParaBlock,
+    ParaBlockQuerySet,
     Qualification,
     StaffQualification,
     SupportNeed,
@@ -170,29 +173,72 @@ def week_of_blocks(viewer: Staff, blocks: Iterable[ParaBlock]) -> tuple[list[Wee
     return days, list(named.values())
 
 
+@dataclass(frozen=True)
+class InForce:
+    """The date whose week a page shows (`?on=`, today by default) and the next date after it on
+    which the shown blocks change (a rebuilt week taking effect, a block ending), if any."""
+
+    on: datetime.date
+    next_change: datetime.date | None
+
+    def context(self) -> dict[str, Any]:
+        return {"on": self.on, "next_change": self.next_change, "today": today()}
+
+
+def in_force(request: HttpRequest, blocks: ParaBlockQuerySet) -> tuple[QuerySet[ParaBlock], InForce]:
+    """The blocks in force on the page's date, and when they next change."""
+    day = parse_date(request.GET.get("on"), today())
+    start = blocks.filter(starts_on__gt=day).order_by("starts_on").values_list("starts_on", flat=True).first()
+    end = blocks.filter(ends_on__gte=day).order_by("ends_on").values_list("ends_on", flat=True).first()
+    changes = [d for d in (start, end + datetime.timedelta(days=1) if end else None) if d is not None]
+    shown = ParaBlock.objects.filter(pk__in=blocks.in_force_on(day).values("pk"))
+    return shown, InForce(day, min(changes) if changes else None)
+
+
 # The para's own week, and a teacher's room --------------------------------------------------------
 
 
 def my_schedule(request: HttpRequest) -> HttpResponse:
     """The signed-in person's week of blocks, and today's blocks as the day really runs."""
     staff = signed_in(request)
-    blocks = shown_blocks(ParaBlock.objects.filter(para=staff))
-    days, named = week_of_blocks(staff, blocks)
+    blocks, shown = in_force(request, ParaBlock.objects.filter(para=staff))
+    days, named = week_of_blocks(staff, shown_blocks(blocks))
     audit.record_list_views(staff, named)
     day = today()
     runs = [(run, SupportType(run.support_type).label) for run in day_blocks(staff, day)]
-    context = {"days": days, "today": day, "today_blocks": runs, "has_blocks": any(d.rows for d in days)}
+    context = {
+        **shown.context(),
+        "days": days,
+        "today_blocks": runs,
+        "has_blocks": any(d.rows for d in days),
+        "absences": absences_of(staff, day),
+    }
     return render(request, "schedules/my_schedule.html", context)
 
 
 def room_schedule(request: HttpRequest) -> HttpResponse:
     """For a teacher: which para is in their room when (the blocks they direct), by weekday."""
     staff = signed_in(request)
-    blocks = shown_blocks(ParaBlock.objects.filter(teacher=staff))
-    days, named = week_of_blocks(staff, blocks)
+    blocks, shown = in_force(request, ParaBlock.objects.filter(teacher=staff))
+    days, named = week_of_blocks(staff, shown_blocks(blocks))
     audit.record_list_views(staff, named)
-    return render(
-        request, "schedules/room_schedule.html", {"days": days, "has_blocks": any(d.rows for d in days)}
+    context = {
+        **shown.context(),
+        "days": days,
+        "has_blocks": any(d.rows for d in days),
+        "room_today": room_today(staff, today()),
+    }
+    return render(request, "schedules/room_schedule.html", context)
+
+
+def room_today(staff: Staff, day: datetime.date) -> list[CoverageAssignment]:
+    """Today's blocks the teacher directs whose para is absent, with who covers each (or nobody)."""
+    if staff.district_id is None:
+        return []
+    return list(
+        CoverageAssignment.objects.filter(district_id=staff.district_id, date=day, block__teacher=staff)
+        .select_related("absence__para", "covering_para")
+        .order_by("start_time")
     )
 
 
@@ -202,15 +248,17 @@ def room_schedule(request: HttpRequest) -> HttpResponse:
 def para_schedule(request: HttpRequest, staff_id: object) -> HttpResponse:
     actor = signed_in(request)
     para, scope = access_staff(actor, staff_id)
-    blocks = shown_blocks(ParaBlock.objects.filter(para=para, school_id__in=scope.schools().values("id")))
-    days, named = week_of_blocks(actor, blocks)
+    blocks, shown = in_force(
+        request, ParaBlock.objects.filter(para=para, school_id__in=scope.schools().values("id"))
+    )
+    days, named = week_of_blocks(actor, shown_blocks(blocks))
     audit.record_list_views(actor, named)
     held = StaffQualification.objects.filter(staff=para).select_related("qualification")
     context = {
+        **shown.context(),
         "para": para,
         "days": days,
         "qualifications": held,
-        "today": today(),
         "can_add": block_schools(scope, para).exists(),
     }
     return render(request, "schedules/para_schedule.html", context)

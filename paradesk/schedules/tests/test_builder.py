@@ -3,17 +3,20 @@ words, and accepted in place of the school's student blocks."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.plans.models import Service
-from paradesk.schedules import builder
+from paradesk.schedules import accepting, builder
 from paradesk.schedules.models import DutyKind, ParaBlock, SupportType
 from paradesk.schedules.solver import RequirementKind
 from paradesk.schedules.tests.coverage_fixtures import MONDAY, block
 from paradesk.testing import Personas, QualificationFactory, bell_schedule_for, needs
 
 pytestmark = pytest.mark.django_db
+SUNDAY_BEFORE = MONDAY - datetime.timedelta(days=1)
 
 
 def adult_support(personas: Personas, name: str, minutes: int, frequency: int = 1) -> Service:
@@ -79,7 +82,7 @@ def test_a_requirement_nobody_can_meet_is_explained_in_words(personas: Personas)
     assert builder.reason_text(reason, lifting, {}) == "No para holds everything this support needs: Lifting."
 
 
-def test_accepting_replaces_student_blocks_and_keeps_duties(personas: Personas) -> None:
+def test_accepting_ends_student_blocks_the_day_before_and_keeps_duties(personas: Personas) -> None:
     bell_schedule_for(personas.school)
     adult_support(personas, "Adult support", 50, 2)
     old = block(
@@ -90,12 +93,15 @@ def test_accepting_replaces_student_blocks_and_keeps_duties(personas: Personas) 
         actor=personas.school_admin, school=personas.school, monday=MONDAY, time_limit=3
     )
     assert sum(len(b["student_ids"]) for b in draft.blocks) == 2  # two 50-minute periods
-    made = builder.accept_draft(actor=personas.school_admin, draft=draft)
-    remaining = set(ParaBlock.objects.filter(school=personas.school).values_list("id", flat=True))
-    assert remaining == {duty.pk, *(b.pk for b in made)}
-    assert old.pk not in remaining
+    made = accepting.accept_draft(actor=personas.school_admin, draft=draft, on=SUNDAY_BEFORE)
+    in_force = set(
+        ParaBlock.objects.in_force_on(MONDAY).filter(school=personas.school).values_list("id", flat=True)
+    )
+    assert in_force == {duty.pk, *(b.pk for b in made)}
+    old.refresh_from_db()
+    assert old.ends_on == SUNDAY_BEFORE  # kept for the history, in force until the week changes
     assert AuditEntry.objects.filter(
-        action=AuditAction.DELETE, object_id=str(old.pk), student_id=personas.student.pk
+        action=AuditAction.UPDATE, object_id=str(old.pk), student_id=personas.student.pk
     ).exists()
     # Continuity: the para who already had the student keeps them.
     assert {b.para_id for b in made} == {personas.unassigned_para.pk}

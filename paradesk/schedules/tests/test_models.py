@@ -227,3 +227,48 @@ def test_teacher_must_work_at_the_school(personas: Personas) -> None:
     school = SchoolFactory.create(district=personas.district)
     stranger = staff_with_role(personas.district, school, RoleKind.GEN_ED_TEACHER, "Far Teacher")
     assert "teacher" in check_block(block_for(personas, teacher=stranger), [personas.student], today()).errors
+
+
+def test_a_second_one_to_one_para_for_the_student_at_the_same_time_is_refused_at_save(
+    personas: Personas,
+) -> None:
+    ParaBlockFactory.create(
+        school=personas.school,
+        para=personas.unassigned_para,
+        support_type=SupportType.ONE_TO_ONE,
+        students=[personas.student],
+    )
+    second = block_for(
+        personas,
+        support_type=SupportType.ONE_TO_ONE,
+        start_time=datetime.time(9, 30),
+        end_time=datetime.time(10, 0),
+    )
+    check = check_block(second, [personas.student], today())
+    assert "already has another 1:1 para then" in " ".join(check.errors["students"])
+    after = block_for(
+        personas,
+        support_type=SupportType.ONE_TO_ONE,
+        start_time=datetime.time(9, 45),
+        end_time=datetime.time(10, 30),
+    )
+    assert check_block(after, [personas.student], today()).ok
+
+
+def test_blocks_of_weeks_that_never_meet_do_not_clash(personas: Personas) -> None:
+    ParaBlockFactory.create(
+        school=personas.school,
+        para=personas.assigned_para,
+        students=[personas.student],
+        ends_on=MONDAY - datetime.timedelta(days=1),
+    )
+    later = block_for(personas, starts_on=MONDAY)
+    assert check_block(later, [personas.student], today()).ok
+    assert not check_block(block_for(personas), [personas.student], today()).ok
+
+
+def test_a_block_ends_on_or_after_it_starts(personas: Personas) -> None:
+    wrong = block_for(personas, starts_on=MONDAY, ends_on=MONDAY - datetime.timedelta(days=1))
+    with pytest.raises(ValidationError) as raised:
+        wrong.full_clean()
+    assert "ends_on" in raised.value.message_dict

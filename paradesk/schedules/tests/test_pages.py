@@ -370,3 +370,18 @@ def test_minutes_page_query_count_does_not_grow_with_students(personas: Personas
     assert len(response.context["report"].rows) == 7
     assert Assignment.objects.filter(staff=personas.case_manager).count() == 7
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_duplicate_day_type_name_comes_back_beside_the_name(personas: Personas, client: Client) -> None:
+    schedule = bell_schedule_for(personas.school)
+    taken = DayType.objects.filter(bell_schedule=schedule).first()
+    assert taken is not None
+    client = signed_in(client, personas.school_admin)
+    data = {"name": taken.name, "kind": "other", "order": 3, "periods-TOTAL_FORMS": 0}
+    data |= {"periods-INITIAL_FORMS": 0}
+
+    refused = client.post(reverse("day_type_create", args=[schedule.id]), data)
+
+    assert refused.status_code == 200
+    assert "name" in refused.context["form"].errors
+    assert DayType.objects.filter(bell_schedule=schedule, name=taken.name).count() == 1
