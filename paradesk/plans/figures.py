@@ -7,6 +7,7 @@ the unit of paradesk.plans.units.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
 from django.utils.functional import Promise
@@ -61,7 +62,7 @@ def trials_name(support_level: str, hierarchy: Sequence[str]) -> str:
         return _("% correct")
     if support_level == levels[0]:
         return _("% correct independently")
-    return _("% correct with %(level)s prompts or less") % {"level": level_label(support_level).lower()}
+    return _("%% correct with %(level)s prompts or less") % {"level": level_label(support_level).lower()}
 
 
 def figure_name(method: str, unit: str = "", support_level: str = "", hierarchy: Sequence[str] = ()) -> str:
@@ -92,11 +93,16 @@ def figure_of(measure: Measure) -> str:
     return figure_name(measure.method, measure.unit, measure.goal_support_level, hierarchy)
 
 
+def rounded(value: float) -> Decimal:
+    """One decimal, halves up, as a person rounds by hand (2.25 minutes reads 2.3)."""
+    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def number_text(value: float) -> str:
     """At most one decimal, in the person's locale."""
-    rounded = round(value, 1)
-    whole = rounded == int(rounded)
-    return str(formats.number_format(int(rounded) if whole else rounded, decimal_pos=None if whole else 1))
+    shown = rounded(value)
+    whole = shown == shown.to_integral_value()
+    return str(formats.number_format(int(shown) if whole else shown, decimal_pos=None if whole else 1))
 
 
 def value_text(method: str, unit: str, value: float | None) -> str:
@@ -105,7 +111,7 @@ def value_text(method: str, unit: str, value: float | None) -> str:
         return "—"
     number = number_text(value)
     found = units.unit_of(method, unit)
-    one = 1 if round(value, 1) == 1 else 2  # "1 minute", "1.5 minutes"
+    one = 1 if rounded(value) == 1 else 2  # "1 minute", "1.5 minutes"
     words = {
         units.Unit.PERCENT: "%(n)s%%",
         units.Unit.SECONDS: ngettext("%(n)s second", "%(n)s seconds", one),

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from paradesk.access import audit
 from paradesk.people.models import Staff, Student, TeamRole
+from paradesk.plans import figures
 from paradesk.plans.models import Measure, Method, PlanStatus
 from paradesk.plans.views import current_students
 from paradesk.progress import alerts
@@ -45,6 +46,7 @@ class MeasureRow:
     decision: str
     last_day: datetime.date | None
     this_week: int
+    latest: str = ""  # the latest session's value with its unit, as the report writes it
 
     @property
     def urgency(self) -> int:
@@ -114,6 +116,7 @@ def build_groups(
                 decision=alerts.decision_summary(own),
                 last_day=own.last_day,
                 this_week=alerts.sessions_this_week(own, today),
+                latest="" if own.latest is None else figures.measure_value_text(measure, own.latest),
             )
         )
     for group in groups.values():

@@ -54,6 +54,7 @@ class Summary:
     mastery: analysis.Mastery | None
     independence: analysis.Independence
     agreement: AgreementStanding
+    latest: float | None = None  # the latest session's value, in the measure's unit
 
     @property
     def last_day(self) -> datetime.date | None:
@@ -70,6 +71,7 @@ def summary_of(progress: series.MeasureProgress) -> Summary:
         mastery=result.mastery,
         independence=result.independence,
         agreement=progress.agreement,
+        latest=progress.sessions[-1].value if progress.sessions else None,
     )
 
 
@@ -104,6 +106,7 @@ def to_json(summary: Summary) -> dict[str, Any]:
     agreement = summary.agreement
     return {
         "days": [day.toordinal() for day in summary.days],
+        "latest": summary.latest,
         "four_point": decision_json(summary.four_point),
         "trend_decision": decision_json(summary.trend_decision),
         "mastery": None
@@ -164,6 +167,7 @@ def from_json(measure: Measure, data: Any) -> Summary | None:
                 optional_float(agreement["lowest"]),
                 optional_float(agreement["share_checked"]),
             ),
+            latest=optional_float(data["latest"]),
         )
     except (KeyError, TypeError, ValueError):
         return None

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from paradesk.plans import figures, units
 from paradesk.plans.models import DEFAULT_PROMPT_HIERARCHY, AbcOption, Measure, Method
 from paradesk.recording.actions import corrected_id
 from paradesk.recording.models import (
@@ -35,17 +36,6 @@ from paradesk.recording.models import (
 ROWS_PER_PAGE = 50
 # A device clock this far from the server's makes its times doubtful: shown, never corrected.
 SKEW_FLAG_SECONDS = 5 * 60
-
-# Session values that are percentages, seconds or rates (DOMAIN.md section 1).
-PERCENT_METHODS = {
-    Method.PARTIAL_INTERVAL,
-    Method.WHOLE_INTERVAL,
-    Method.MOMENTARY_TIME_SAMPLING,
-    Method.TRIALS,
-    Method.TASK_ANALYSIS,
-    Method.PERMANENT_PRODUCT,
-}
-SECONDS_METHODS = {Method.DURATION, Method.LATENCY, Method.INTER_RESPONSE_TIME}
 
 
 # Readable raw facts --------------------------------------------------------------------------------
@@ -225,16 +215,6 @@ def facts_json(facts: object) -> str:
     return json.dumps(facts, ensure_ascii=False, sort_keys=True)
 
 
-def value_suffix(method: str) -> str:
-    if method in PERCENT_METHODS:
-        return "%"
-    if method in SECONDS_METHODS:
-        return " s"
-    if method == Method.RATE:
-        return _(" per minute")
-    return ""
-
-
 # Records with their history ----------------------------------------------------------------------
 
 
@@ -266,9 +246,11 @@ class Version:
         return skew is not None and abs(skew) > SKEW_FLAG_SECONDS
 
     @property
-    def value_suffix(self) -> str:
+    def value_text(self) -> str:
+        """The session value in its measure's unit, as every page writes it (plans.figures)."""
         measure = getattr(self.record, "measure", None)
-        return value_suffix(measure.method) if measure is not None else ""
+        value = getattr(self.record, "value", None)
+        return figures.measure_value_text(measure, value) if measure is not None else "—"
 
 
 @dataclass
@@ -465,6 +447,7 @@ CSV_COLUMNS = (
     "received_at_utc",
     "clock_skew_seconds",
     "value",
+    "unit",
     "facts",
     "status",
     "corrects",
@@ -504,6 +487,7 @@ def csv_row(observation: Observation, tz: datetime.tzinfo) -> list[object]:
         utc(o.received_at),
         "" if o.clock_skew_seconds is None else o.clock_skew_seconds,
         "" if o.value is None else o.value,
+        units.unit_of(o.measure.method, o.measure.unit) or "",
         facts_json(o.facts),
         status_of(o),
         str(o.corrects_id or ""),
