@@ -40,6 +40,10 @@ from paradesk.progress.series import PERCENT_METHODS, MeasureProgress, Session
 SAME_DAY_SPREAD = 0.6
 # The days before the first and after the last thing drawn, so no point sits on the frame.
 X_PADDING_DAYS = 1.0
+# The readable graph runs this far past the last session: at least two weeks, or a fifth of the
+# sessions' span; the aimline's end beyond that is reached by "Show up to the goal date".
+READABLE_AHEAD_DAYS = 14.0
+READABLE_AHEAD_SHARE = 0.2
 # Headroom over the highest value on open-ended scales (counts, rates, seconds).
 Y_HEADROOM = 1.1
 SUPPORT_METHODS = frozenset({Method.TRIALS, Method.TASK_ANALYSIS})
@@ -280,6 +284,31 @@ def x_range(
     return [min(xs) - X_PADDING_DAYS, max(xs) + X_PADDING_DAYS]
 
 
+def readable_x_range(
+    sessions: Sequence[dict[str, Any]], phases: Sequence[dict[str, Any]], aimline: dict[str, Any] | None
+) -> list[float] | None:
+    """The days the sessions fill: from the first session (or the aimline's start) to a little past
+    the last one. An aimline running months on to the goal date would otherwise squeeze every
+    session into the left edge; it is drawn to the edge, and the whole run is ``x_range``."""
+    shown = x_range(sessions, phases)
+    if shown is None or aimline is None:
+        return shown
+    low, high = min(shown[0], aimline["from"]["x"] - X_PADDING_DAYS), shown[1]
+    ahead = max(READABLE_AHEAD_DAYS, READABLE_AHEAD_SHARE * (high - low))
+    return [low, max(high, min(aimline["to"]["x"] + X_PADDING_DAYS, high + ahead))]
+
+
+def aim_words(progress: MeasureProgress, aimline: dict[str, Any] | None) -> str:
+    """Where the aimline is going, in words, so the goal stays in sight when its date is off the graph."""
+    if aimline is None:
+        return ""
+    end = aimline["to"]
+    return _("Aim: %(value)s by %(date)s.") % {
+        "value": figures.measure_value_text(progress.measure, end["value"]),
+        "date": date_text(end["x"]),
+    }
+
+
 def labels() -> dict[str, str]:
     """The words the graph shows, in the reader's language."""
     return {
@@ -293,6 +322,8 @@ def labels() -> dict[str, str]:
         "independent": _("Independent (%)"),
         "prompt": _("Mean prompt level"),
         "nothing": _("No sessions recorded yet."),
+        "show_goal": _("Show up to the goal date"),
+        "show_sessions": _("Show the sessions"),
     }
 
 
@@ -322,7 +353,9 @@ def graph_data(progress: MeasureProgress) -> dict[str, Any]:
         "axis_label": axis_label,
         "direction": progress.measure.direction,
         "y_range": y_range(progress, [row["value"] for row in rows]),
-        "x_range": x_range(rows, phases, baseline, aimline),
+        "x_range": readable_x_range(rows, phases, aimline),
+        "full_x_range": x_range(rows, phases, baseline, aimline),
+        "aim": aim_words(progress, aimline),
         "sessions": rows,
         "phases": phases,
         "baseline": baseline,

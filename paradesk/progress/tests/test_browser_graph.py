@@ -90,6 +90,18 @@ def test_the_graph_draws_and_reads_a_session_on_a_tablet(
     expect(page.locator(".graph-area .u-legend")).to_contain_text(last["date_label"])
     assert legend_value(page, "Sessions") == "70"
 
+    # The sessions fill the graph; the goal date, months on, is one tap away and back.
+    toggle = page.get_by_role("button", name="Show up to the goal date")
+    toggle.click()
+    expect(page.get_by_role("button", name="Show the sessions")).to_have_attribute("aria-pressed", "true")
+    page.mouse.move(*point_of(page, {**data, "x_range": data["full_x_range"]}, last))
+    expect(page.locator(".graph-area .u-legend")).to_contain_text(last["date_label"])
+    assert legend_value(page, "Sessions") == "70"
+    page.get_by_role("button", name="Show the sessions").click()
+    expect(page.get_by_role("button", name="Show up to the goal date")).to_be_visible()
+    page.mouse.move(*point_of(page, data, last))
+    expect(page.locator(".graph-area .u-legend")).to_contain_text(last["date_label"])
+
     violations = page.evaluate("window.__cspViolations || []")
     assert not violations, f"content security policy violations: {violations}"
     assert not problems.console, f"console errors: {problems.console}"

@@ -144,8 +144,12 @@ def test_baseline_aimline_and_trend_endpoints(personas: Personas) -> None:
     assert set(data["trends"]) == {"ols", "theil_sen", "tri_split"}
     assert data["trends"]["theil_sen"]["per_week"] == pytest.approx(35.0)
     assert data["trend_note"] == ""
-    # The x range covers the sessions and the aimline to its target date, a day either side.
-    assert data["x_range"] == [day(D(2026, 10, 4)), day(D(2026, 12, 17))]
+    # The graph shows the sessions readably: from a day before the first to two weeks after the
+    # last (Oct 15 + 1 + 14); the aimline runs on to its target date, reached with the full range
+    # (a day either side) and named in words.
+    assert data["x_range"] == [day(D(2026, 10, 4)), day(D(2026, 10, 30))]
+    assert data["full_x_range"] == [day(D(2026, 10, 4)), day(D(2026, 12, 17))]
+    assert data["aim"] == "Aim: 95% by Dec. 16, 2026."
 
 
 def test_too_few_points_for_a_trend_is_said(personas: Personas) -> None:

@@ -86,7 +86,7 @@
     return format(line.from.value + share * (line.to.value - line.from.value));
   }
 
-  function build(data, width) {
+  function build(data, width, view) {
     var lang = language();
     var number = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
     var dayFormat = new Intl.DateTimeFormat(lang, { month: "short", day: "numeric", timeZone: "UTC" });
@@ -164,7 +164,8 @@
         height: heightFor(width),
         tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
         scales: {
-          x: { time: true, range: data.x_range ? [seconds(data.x_range[0]), seconds(data.x_range[1])] : null },
+          // The sessions' days first; "Show up to the goal date" switches to the whole aimline.
+          x: { time: true, range: data.x_range ? function () { return [seconds(view.x[0]), seconds(view.x[1])]; } : null },
           y: { range: data.y_range },
         },
         series: series,
@@ -273,9 +274,11 @@
     if (!source || typeof uPlot === "undefined") return;
     var data = JSON.parse(source.textContent);
     if (!data.sessions.length) return;
-    var built = build(data, holder.clientWidth);
+    var view = { x: data.x_range };
+    var built = build(data, holder.clientWidth, view);
     var plot = new uPlot(built.options, built.columns, holder);
     holder.classList.add("drawn");
+    addGoalToggle(holder, data, view, plot);
     var lastWidth = holder.clientWidth;
     new ResizeObserver(function () {
       var width = holder.clientWidth;
@@ -283,6 +286,25 @@
       lastWidth = width;
       plot.setSize({ width: width, height: heightFor(width) });
     }).observe(holder);
+  }
+
+  // The goal date is often months past the sessions: one button shows it, the other comes back.
+  function addGoalToggle(holder, data, view, plot) {
+    var full = data.full_x_range;
+    if (!full || !data.x_range || full[1] <= data.x_range[1]) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-secondary graph-goal-toggle";
+    button.textContent = data.labels.show_goal;
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", function () {
+      var wide = view.x === data.x_range;
+      view.x = wide ? full : data.x_range;
+      button.textContent = wide ? data.labels.show_sessions : data.labels.show_goal;
+      button.setAttribute("aria-pressed", wide ? "true" : "false");
+      plot.setScale("x", { min: seconds(view.x[0]), max: seconds(view.x[1]) });
+    });
+    holder.parentNode.insertBefore(button, holder.nextSibling);
   }
 
   function start() {
