@@ -72,7 +72,7 @@ GOALS: list[GoalTemplate] = [
         measure={
             "name": "High-frequency words read within 3 seconds",
             "method": TRIALS,
-            "unit": "% correct",
+            "unit": "percent",
             "trials_per_session": 20,
             "prompt_hierarchy": DEFAULT_PROMPT_HIERARCHY,
             "goal_support_level": "independent",
@@ -114,7 +114,7 @@ GOALS: list[GoalTemplate] = [
         measure={
             "name": "Two-word requests on the AAC device",
             "method": TRIALS,
-            "unit": "% correct",
+            "unit": "percent",
             "trials_per_session": 10,
             "prompt_hierarchy": SUPPORT_FIRST_HIERARCHY,
             "goal_support_level": "verbal",
@@ -159,7 +159,7 @@ GOALS: list[GoalTemplate] = [
         measure={
             "name": "Coins identified by name and value",
             "method": TRIALS,
-            "unit": "% correct",
+            "unit": "percent",
             "trials_per_session": 10,
             "prompt_hierarchy": DEFAULT_PROMPT_HIERARCHY,
             "goal_support_level": "gestural",
@@ -190,7 +190,7 @@ GOALS: list[GoalTemplate] = [
         measure={
             "name": "Hand-washing steps completed independently",
             "method": "task_analysis",
-            "unit": "% of steps independent",
+            "unit": "percent",
             "task_steps": [
                 "Turn on the water",
                 "Wet both hands",
@@ -239,7 +239,7 @@ GOALS: list[GoalTemplate] = [
         measure={
             "name": "Arrival routine steps at gestural or less",
             "method": "task_analysis",
-            "unit": "% of steps",
+            "unit": "percent",
             "task_steps": [
                 "Hang backpack on hook",
                 "Take out take-home folder",
@@ -281,7 +281,7 @@ GOALS: list[GoalTemplate] = [
             "name": "Call-outs during whole-group lessons",
             "method": "count",
             "direction": "decrease",
-            "unit": "call-outs per lesson",
+            "unit": "count",
             "observation_window": "30-minute whole-group math or ELA lesson",
             "baseline_value": 14,
             "target_value": 3,
@@ -310,7 +310,7 @@ GOALS: list[GoalTemplate] = [
         measure={
             "name": "Words read correctly per minute",
             "method": "rate",
-            "unit": "words correct per minute",
+            "unit": "per_minute",
             "observation_window": "1-minute timed oral reading",
             "baseline_value": 38,
             "target_value": 70,
@@ -338,7 +338,7 @@ GOALS: list[GoalTemplate] = [
         measure={
             "name": "Correct digits per minute, facts to 20",
             "method": "rate",
-            "unit": "correct digits per minute",
+            "unit": "per_minute",
             "observation_window": "2-minute timed probe",
             "baseline_value": 12,
             "target_value": 30,
@@ -452,7 +452,7 @@ GOALS: list[GoalTemplate] = [
             "name": "Intervals with vocal disruption",
             "method": "partial_interval",
             "direction": "decrease",
-            "unit": "% of intervals",
+            "unit": "percent",
             "interval_seconds": 15,
             "interval_count": 40,
             "baseline_value": 65,
@@ -487,7 +487,7 @@ GOALS: list[GoalTemplate] = [
         measure={
             "name": "Whole intervals actively engaged",
             "method": "whole_interval",
-            "unit": "% of intervals",
+            "unit": "percent",
             "interval_seconds": 30,
             "interval_count": 20,
             "baseline_value": 35,
@@ -516,7 +516,7 @@ GOALS: list[GoalTemplate] = [
         measure={
             "name": "Recess checks interacting with a peer",
             "method": "momentary",
-            "unit": "% of checks",
+            "unit": "percent",
             "interval_seconds": 60,
             "interval_count": 15,
             "observation_window": "15 minutes of recess",
@@ -591,7 +591,7 @@ GOALS: list[GoalTemplate] = [
         measure={
             "name": "Paragraph checklist score",
             "method": "permanent_product",
-            "unit": "% of checklist parts",
+            "unit": "percent",
             "observation_window": "Weekly writing sample",
             "baseline_value": 20,
             "target_value": 80,
@@ -622,7 +622,7 @@ GOALS: list[GoalTemplate] = [
         measure={
             "name": "Words sized and spaced correctly",
             "method": "permanent_product",
-            "unit": "% of words",
+            "unit": "percent",
             "baseline_value": 40,
             "target_value": 80,
             "mastery_threshold": 80,
@@ -869,7 +869,7 @@ TARGET_BEHAVIORS = [
         {
             "name": "Elopement episodes",
             "method": "count",
-            "unit": "episodes per day",
+            "unit": "count",
             "baseline_value": 4,
             "target_value": 0,
         },
@@ -879,7 +879,7 @@ TARGET_BEHAVIORS = [
         "Hits, kicks, pushes or scratches another person with enough force to be heard or to move them.",
         "Accidental contact during play; high-fives; tapping a shoulder to get attention.",
         "escape",
-        {"name": "Aggression incidents (ABC)", "method": "abc", "unit": "incidents"},
+        {"name": "Aggression incidents (ABC)", "method": "abc", "unit": "count"},
     ),
     BehaviorText(
         "Tantrum",
@@ -890,7 +890,7 @@ TARGET_BEHAVIORS = [
         {
             "name": "Tantrum minutes",
             "method": "duration",
-            "unit": "minutes per episode",
+            "unit": "minutes",
             "baseline_value": 12,
             "target_value": 3,
         },
@@ -904,7 +904,7 @@ TARGET_BEHAVIORS = [
         {
             "name": "Intervals with work refusal",
             "method": "partial_interval",
-            "unit": "% of intervals",
+            "unit": "percent",
             "interval_seconds": 60,
             "interval_count": 20,
             "baseline_value": 55,
@@ -920,7 +920,7 @@ TARGET_BEHAVIORS = [
         {
             "name": "Disruptive noises",
             "method": "count",
-            "unit": "per 30 minutes",
+            "unit": "count",
             "baseline_value": 18,
             "target_value": 4,
         },
@@ -1000,7 +1000,7 @@ CARE_PLANS = [
             measure={
                 "name": "Toileting steps at verbal prompt or less",
                 "method": "task_analysis",
-                "unit": "% of steps",
+                "unit": "percent",
                 "task_steps": [
                     "Go to the restroom on the schedule",
                     "Pull pants down",

@@ -65,13 +65,20 @@ def trials_name(support_level: str, hierarchy: Sequence[str]) -> str:
     return _("%% correct with %(level)s prompts or less") % {"level": level_label(support_level).lower()}
 
 
+def steps_name(support_level: str, hierarchy: Sequence[str]) -> str:
+    levels = list(hierarchy) or DEFAULT_PROMPT_HIERARCHY
+    if support_level not in levels or support_level == levels[0]:
+        return _("% of steps independent")
+    return _("%% of steps with %(level)s prompts or less") % {"level": level_label(support_level).lower()}
+
+
 def figure_name(method: str, unit: str = "", support_level: str = "", hierarchy: Sequence[str] = ()) -> str:
     """The name of the session value, the same on the sheet, the graph, the dashboard and the report."""
     found = units.unit_of(method, unit)
     if method == Method.TRIALS:
         return trials_name(support_level, hierarchy)
     if method == Method.TASK_ANALYSIS:
-        return _("% of steps independent")
+        return steps_name(support_level, hierarchy)
     if method == Method.PERMANENT_PRODUCT:
         return _("% of items correct")
     if method in INTERVAL_NAMES:

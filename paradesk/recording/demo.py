@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 import uuid
 import zoneinfo
 from collections.abc import Callable, Iterator
@@ -20,7 +21,8 @@ from django.utils import timezone
 
 from paradesk.demo_builder import insert_rows
 from paradesk.people.models import Assignment, District, TeamRole
-from paradesk.plans.models import INTERVAL_METHODS, Direction, Measure, MeasureStatus, Method, PlanStatus
+from paradesk.plans import units
+from paradesk.plans.models import INTERVAL_METHODS, Measure, MeasureStatus, Method, PlanStatus
 from paradesk.recording import methods
 from paradesk.recording.messages import spec_of
 from paradesk.recording.models import Observation, Session
@@ -33,8 +35,29 @@ DEVICE = "demo-tablet"
 @dataclass(frozen=True)
 class Moment:
     start: datetime.datetime
+    skill: float  # 0 = where the plan's baseline says the student was, 1 = the plan's target
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One invented observation: its raw facts and how long the observer was there (seconds)."""
+
+    facts: dict[str, Any]
     seconds: float
-    skill: float  # 0 = not yet, 1 = mastered; for a behavior to decrease, 1 = gone
+
+
+@dataclass(frozen=True)
+class Aim:
+    """What the invented data moves between: the measure's value at skill 0 and at skill 1, in the
+    measure's unit, and the session's own details."""
+
+    spec: methods.MeasureSpec
+    at_start: float
+    at_target: float
+    window_seconds: float  # the observation window ("1-minute timed oral reading": 60)
+
+    def value(self, skill: float) -> float:
+        return self.at_start + (self.at_target - self.at_start) * skill
 
 
 def school_days_back(today: datetime.date, weeks: int) -> list[datetime.date]:
@@ -97,17 +120,16 @@ def moments(
         start = datetime.datetime.combine(
             day, datetime.time(rng.randint(8, 13), rng.randrange(0, 60, 5)), zone
         )
-        yield Moment(start=start, seconds=60.0 * rng.choice((10, 15, 20)), skill=skill)
+        yield Moment(start=start, skill=skill)
 
 
 def history_record(
     rng: random.Random, measure: Measure, recorder: uuid.UUID, moment: Moment
 ) -> tuple[Session, Observation]:
-    spec = spec_of(measure)
-    decrease = measure.direction == Direction.DECREASE
-    facts = FACTS[measure.method](rng, spec, moment, 1 - moment.skill if decrease else moment.skill)
-    value = methods.session_value(spec, facts, moment.seconds).value
-    end = moment.start + datetime.timedelta(seconds=moment.seconds)
+    aim = aim_of(measure)
+    drawn = FACTS[measure.method](rng, aim, min(1.0, max(0.0, moment.skill)))
+    value = methods.session_value(aim.spec, drawn.facts, drawn.seconds).value
+    end = moment.start + datetime.timedelta(seconds=drawn.seconds)
     common: dict[str, Any] = {
         "district_id": measure.district_id,
         "student_id": measure.plan.student_id,
@@ -127,11 +149,43 @@ def history_record(
         measure_id=measure.id,
         started_at=moment.start,
         ended_at=end,
-        facts=facts,
+        facts=drawn.facts,
         value=value,
         **common,
     )
     return session, observation
+
+
+# Where each method's invented values start and end when the plan gives no baseline or target (in
+# the method's own unit: percent, count, per minute, seconds).
+FALLBACK_AIMS: dict[str, tuple[float, float]] = {
+    Method.COUNT: (10, 2),
+    Method.RATE: (20, 45),
+    Method.DURATION: (600, 120),
+    Method.LATENCY: (40, 8),
+    Method.INTER_RESPONSE_TIME: (60, 240),
+    Method.RATING: (2, 4),
+}
+WINDOW = re.compile(r"(\d+)[- ]minute", re.IGNORECASE)
+DEFAULT_WINDOW_SECONDS = 15 * 60
+# Before a timed probe the para reads the directions and sets up: that time is not observed.
+SETUP_SECONDS = (30, 150)
+
+
+def aim_of(measure: Measure) -> Aim:
+    spec = spec_of(measure)
+    low, high = FALLBACK_AIMS.get(measure.method, (25, 85))
+    start = low if measure.baseline_value is None else units_back(float(measure.baseline_value), spec)
+    target = high if measure.target_value is None else units_back(float(measure.target_value), spec)
+    found = WINDOW.search(measure.observation_window or "")
+    window = 60.0 * int(found.group(1)) if found else DEFAULT_WINDOW_SECONDS
+    return Aim(spec, start, target, window)
+
+
+def units_back(value: float, spec: methods.MeasureSpec) -> float:
+    """A value in the measure's declared unit, in the method's own (minutes to seconds)."""
+    per_own = units.in_unit(1.0, spec.method, spec.unit) or 1.0
+    return value / per_own
 
 
 # Raw facts drawn from a level between 0 (the behavior is absent) and 1 (it fills the session).
@@ -139,94 +193,153 @@ def history_record(
 Facts = dict[str, Any]
 
 
-def times(rng: random.Random, count: int, seconds: float) -> list[float]:
-    return sorted(round(rng.uniform(0, seconds), 1) for _ in range(count))
+def times(rng: random.Random, count: int, start: float, seconds: float) -> list[float]:
+    return sorted(round(rng.uniform(start, start + seconds), 1) for _ in range(count))
+
+
+def noisy(rng: random.Random, value: float, spread: float = 0.1) -> float:
+    return max(0.0, value * (1 + rng.gauss(0, spread)))
 
 
 def prompt_for(rng: random.Random, spec: methods.MeasureSpec, level: float) -> str:
     """Stronger learners need less intrusive prompts."""
-    hierarchy = spec.prompt_hierarchy
+    hierarchy = spec.hierarchy
     reach = max(0, min(len(hierarchy) - 1, int(rng.expovariate(1.0) * (1 - level) * len(hierarchy))))
     return hierarchy[reach]
 
 
-def trials(rng: random.Random, spec: methods.MeasureSpec, moment: Moment, level: float) -> Facts:
-    count = spec.trials_per_session or 10
+def supported_levels(spec: methods.MeasureSpec) -> tuple[list[str], list[str]]:
+    """The prompt levels that count toward the goal (at or below its support level) and the rest."""
+    hierarchy = list(spec.hierarchy)
+    if spec.goal_support_level not in hierarchy:
+        return hierarchy, []
+    cut = hierarchy.index(spec.goal_support_level) + 1
+    return hierarchy[:cut], hierarchy[cut:]
+
+
+def trials(rng: random.Random, aim: Aim, skill: float) -> Drawn:
+    """A trial succeeds (correct at or below the goal's support level) as often as the value says;
+    some other trials are correct with more help, the rest wrong: the sheet's and the graph's figure
+    are then one and the same."""
+    share = aim.value(skill) / 100
+    within, beyond = supported_levels(aim.spec)
     rows = []
-    for _ in range(count):
-        response = (
-            "correct" if rng.random() < level else rng.choice(("incorrect", "incorrect", "no_response"))
-        )
-        rows.append({"response": response, "prompt": prompt_for(rng, spec, level)})
-    return {"trials": rows}
+    for _ in range(aim.spec.trials_per_session or 10):
+        if rng.random() < share:
+            rows.append(
+                {"response": "correct", "prompt": within[min(len(within) - 1, int(rng.expovariate(2.5)))]}
+            )
+        elif beyond and rng.random() < 0.5:
+            rows.append({"response": "correct", "prompt": rng.choice(beyond)})
+        else:
+            rows.append(
+                {
+                    "response": rng.choice(("incorrect", "incorrect", "no_response")),
+                    "prompt": prompt_for(rng, aim.spec, skill),
+                }
+            )
+    return Drawn({"trials": rows}, 60.0 * rng.choice((8, 10, 12)))
 
 
-def task_analysis(rng: random.Random, spec: methods.MeasureSpec, moment: Moment, level: float) -> Facts:
-    steps = []
-    for _ in range(spec.task_step_count):
-        steps.append(spec.prompt_hierarchy[0] if rng.random() < level else prompt_for(rng, spec, level * 0.5))
-    return {"steps": steps}
+def task_analysis(rng: random.Random, aim: Aim, skill: float) -> Drawn:
+    """Steps done at or below the goal's support level as often as the value says; the others with
+    more help, or not done."""
+    share = aim.value(skill) / 100
+    within, beyond = supported_levels(aim.spec)
+    steps = [
+        within[min(len(within) - 1, int(rng.expovariate(2.0)))]
+        if rng.random() < share
+        else rng.choice([*beyond, methods.NOT_DONE])
+        for _ in range(aim.spec.task_step_count)
+    ]
+    return Drawn({"steps": steps}, 60.0 * rng.choice((5, 8, 10)))
 
 
-def count(rng: random.Random, spec: methods.MeasureSpec, moment: Moment, level: float) -> Facts:
-    return {"events": times(rng, round(level * 12 + rng.random() * 2), moment.seconds)}
+def timed_probe(rng: random.Random, aim: Aim) -> tuple[float, float, float]:
+    """The setup before the stopwatch, the timed window and the whole session, in seconds."""
+    setup = float(rng.randint(*SETUP_SECONDS))
+    return setup, aim.window_seconds, setup + aim.window_seconds + rng.randint(10, 60)
 
 
-def rate(rng: random.Random, spec: methods.MeasureSpec, moment: Moment, level: float) -> Facts:
-    minutes = moment.seconds / 60
-    correct = round(level * 3 * minutes)
-    incorrect = round((1 - level) * 1.5 * minutes * rng.random())
-    return {
-        "events": times(rng, correct, moment.seconds),
-        "incorrect_events": times(rng, incorrect, moment.seconds),
-    }
+def count(rng: random.Random, aim: Aim, skill: float) -> Drawn:
+    setup, window, seconds = timed_probe(rng, aim)
+    events = times(rng, round(noisy(rng, aim.value(skill))), setup, window)
+    return Drawn({"events": events, "timed": [[setup, setup + window]]}, seconds)
 
 
-def duration(rng: random.Random, spec: methods.MeasureSpec, moment: Moment, level: float) -> Facts:
+def rate(rng: random.Random, aim: Aim, skill: float) -> Drawn:
+    """A timed probe: the para starts the stopwatch after the directions and stops it at the end of
+    the probe's minutes, so the rate is words (or digits) per timed minute."""
+    setup, window, seconds = timed_probe(rng, aim)
+    correct = round(noisy(rng, aim.value(skill), 0.08) * window / 60)
+    incorrect = round((1 - skill) * 4 * window / 60 * rng.random())
+    return Drawn(
+        {
+            "events": times(rng, correct, setup, window),
+            "incorrect_events": times(rng, incorrect, setup, window),
+            "timed": [[setup, setup + window]],
+        },
+        seconds,
+    )
+
+
+def duration(rng: random.Random, aim: Aim, skill: float) -> Drawn:
+    """Episodes adding up to the value (in seconds), in a session long enough to hold them."""
+    total = noisy(rng, aim.value(skill), 0.15)
+    parts = max(1, min(4, round(total / 240) or 1))
+    lengths = [total / parts] * parts
+    gaps = [rng.uniform(30, 180) for _ in range(parts)]
+    seconds = max(aim.window_seconds, total + sum(gaps) + 60)
     episodes, at = [], 0.0
-    budget = moment.seconds * level * 0.8
-    while budget > 5 and at < moment.seconds - 10:
-        at += rng.uniform(5, 60)
-        length = min(budget, rng.uniform(10, 120), moment.seconds - at)
-        if length <= 1:
-            break
+    for length, gap in zip(lengths, gaps, strict=True):
+        at += gap
         episodes.append([round(at, 1), round(at + length, 1)])
         at += length
-        budget -= length
-    return {"episodes": episodes}
+    return Drawn({"episodes": episodes, "timed": [[0.0, round(seconds, 1)]]}, round(seconds, 1))
 
 
-def latency(rng: random.Random, spec: methods.MeasureSpec, moment: Moment, level: float) -> Facts:
+def latency(rng: random.Random, aim: Aim, skill: float) -> Drawn:
     rows, at = [], 0.0
     for _ in range(5):
-        wait = rng.uniform(2, 10) + (1 - level) * 40
-        if at + wait + 5 > moment.seconds:
-            break
+        wait = noisy(rng, aim.value(skill), 0.25)
         rows.append([round(at, 1), round(at + wait, 1)])
-        at += wait + rng.uniform(30, 90)
-    return {"trials": rows}
+        at += wait + rng.uniform(60, 180)
+    return Drawn({"trials": rows}, round(at + 10, 1))
 
 
-def irt(rng: random.Random, spec: methods.MeasureSpec, moment: Moment, level: float) -> Facts:
-    return {"events": times(rng, 3 + round(level * 15), moment.seconds)}
+def irt(rng: random.Random, aim: Aim, skill: float) -> Drawn:
+    """Responses spaced by gaps around the value (seconds) through the practice window."""
+    window, mean = aim.window_seconds, max(5.0, aim.value(skill))
+    events, at = [], rng.uniform(0, min(mean, window / 4))
+    while at < window and len(events) < 200:
+        events.append(round(at, 1))
+        at += noisy(rng, mean, 0.3) or mean
+    if len(events) < 2:
+        events = [0.0, round(min(window, mean), 1)]
+    return Drawn({"events": events, "timed": [[0.0, window]]}, window)
 
 
-def intervals(rng: random.Random, spec: methods.MeasureSpec, moment: Moment, level: float) -> Facts:
-    return {"intervals": [rng.random() < level for _ in range(spec.interval_count or 10)]}
+def intervals(rng: random.Random, aim: Aim, skill: float) -> Drawn:
+    share = aim.value(skill) / 100
+    count = aim.spec.interval_count or 10
+    seconds = float(count * (aim.spec.interval_seconds or 60))
+    return Drawn({"intervals": [rng.random() < share for _ in range(count)]}, seconds)
 
 
-def rating(rng: random.Random, spec: methods.MeasureSpec, moment: Moment, level: float) -> Facts:
-    low, high = spec.rating_min or 1, spec.rating_max or 5
-    return {"rating": round(low + (high - low) * min(1.0, max(0.0, level + rng.gauss(0, 0.1))))}
+def rating(rng: random.Random, aim: Aim, skill: float) -> Drawn:
+    low, high = aim.spec.rating_min or 1, aim.spec.rating_max or 5
+    value = round(min(high, max(low, aim.value(skill) + rng.gauss(0, 0.4))))
+    return Drawn({"rating": value}, 60.0 * 15)
 
 
-def permanent_product(rng: random.Random, spec: methods.MeasureSpec, moment: Moment, level: float) -> Facts:
+def permanent_product(rng: random.Random, aim: Aim, skill: float) -> Drawn:
     attempted = rng.randint(8, 20)
-    correct = sum(rng.random() < level for _ in range(attempted))
-    return {"attempted": attempted, "correct": correct, "minutes": moment.seconds / 60}
+    share = aim.value(skill) / 100
+    correct = sum(rng.random() < share for _ in range(attempted))
+    return Drawn({"attempted": attempted, "correct": correct, "minutes": None}, 60.0 * 20)
 
 
-FACTS: dict[str, Callable[[random.Random, methods.MeasureSpec, Moment, float], Facts]] = {
+FACTS: dict[str, Callable[[random.Random, Aim, float], Drawn]] = {
     Method.TRIALS: trials,
     Method.TASK_ANALYSIS: task_analysis,
     Method.COUNT: count,

@@ -593,13 +593,25 @@ def current_training_step(chaining: str, independent: Sequence[bool]) -> int | N
     return open_steps[0] if chaining == "forward" else open_steps[-1]
 
 
+def within_support(spec: MeasureSpec, level: str) -> bool:
+    """A prompt level at or below the goal's support level; without one, only independent."""
+    hierarchy = spec.hierarchy
+    goal = spec.goal_support_level if spec.goal_support_level in hierarchy else hierarchy[0]
+    return level in hierarchy and hierarchy.index(level) <= hierarchy.index(goal)
+
+
 def _task_analysis(spec: MeasureSpec, facts: Mapping[str, Any], observed: float) -> SessionValue:
+    """% of steps done at or below the goal's support level (independently when none is set, the
+    field's "% of steps independent"); the training step follows the independent steps."""
     independent = [score == spec.hierarchy[0] for score in facts["steps"]]
-    share = percent(sum(independent), len(independent))
+    supported = sum(1 for score in facts["steps"] if within_support(spec, score))
+    share = percent(supported, len(independent))
     details: dict[str, float | int | str | None] = {
         "steps": len(independent),
         "independent_steps": sum(independent),
-        "percent_independent": share,
+        "supported_steps": supported,
+        "percent_independent": percent(sum(independent), len(independent)),
+        "percent_success": share,
         "chaining": spec.chaining,
         "current_step": current_training_step(spec.chaining, independent),
     }

@@ -17,7 +17,8 @@ The worked answers:
 - trials at the goal's support level (independent): correct independent, correct verbal,
   incorrect, correct independent: 2 of 4 = 50% (75% with any prompt, which is not the figure). With
   the support level verbal: correct independent, correct verbal, correct model, incorrect: 50%.
-- task analysis: independent, verbal, independent, not done: 2 of 4 steps independent = 50%.
+- task analysis: independent, verbal, independent, not done: 2 of 4 steps independent = 50%. With
+  the support level gestural: independent, gestural, verbal, not done: 2 of 4 = 50%.
 - rating 4 on a 1-5 scale: 4. Permanent product 17 of 20 correct: 85%.
 """
 

@@ -448,3 +448,16 @@ def test_a_pause_is_left_out_of_the_observed_time_and_of_the_gaps() -> None:
 def test_an_episode_across_a_pause_is_outside_the_timing() -> None:
     facts = {"episodes": [[50, 130]], "timed": [[0, 60], [120, 180]]}
     assert [p.code for p in check(MeasureSpec("duration"), facts, 200)] == ["outside_timing"]
+
+
+def test_task_analysis_counts_the_steps_at_or_below_the_goal_support_level() -> None:
+    """Independent, gestural, verbal, not done: 1 of 4 independent (25%); with the support level
+    gestural 2 of 4 (50%) is the value, and percent independent stays 25."""
+    facts = {"steps": ["independent", "gestural", "verbal", "not_done"]}
+    plain = session_value(MeasureSpec("task_analysis", task_step_count=4), facts, 0)
+    assert plain.value == 25
+    supported = session_value(
+        MeasureSpec("task_analysis", task_step_count=4, goal_support_level="gestural"), facts, 0
+    )
+    assert supported.value == 50
+    assert supported.details["percent_independent"] == 25
