@@ -33,8 +33,10 @@ def signed_in(request: HttpRequest) -> Staff:
 
 def current_assignments_count(scope: AdminScope, day: datetime.date) -> Count:
     """Assignments in force today, of students the administrator manages."""
-    in_force = Q(assignments__start_date__lte=day) & (
-        Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=day)
+    in_force = (
+        Q(assignments__start_date__lte=day)
+        & (Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=day))
+        & (Q(assignments__ended_at__isnull=True) | Q(assignments__ended_at__date__gt=day))
     )
     if not scope.whole_district:
         in_force &= Q(assignments__student__school_id__in=scope.school_ids)
@@ -150,7 +152,7 @@ def role_end(request: HttpRequest, role_id: object) -> HttpResponse:
 def assignment_create(request: HttpRequest, staff_id: object) -> HttpResponse:
     actor = signed_in(request)
     staff, scope = access_staff(actor, staff_id)
-    form = AssignmentForm(request.POST or None, scope=scope)
+    form = AssignmentForm(request.POST or None, scope=scope, staff=staff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actions.assign_staff(
