@@ -20,6 +20,7 @@ from paradesk.access.helpers import access_student, as_uuid
 from paradesk.access.models import ApiToken, AuditAction, AuditEntry
 from paradesk.access.policy import Action
 from paradesk.access.record import gather_record, school_time_zone
+from paradesk.access.record_history import access_line, roles_of
 from paradesk.access.record_pdf import record_pdf
 from paradesk.people.models import Staff, Student, today
 
@@ -42,9 +43,17 @@ def student_access_log(request: HttpRequest, student_id: object) -> HttpResponse
         object_type="student.access_log",
         student_id=student.id,
     )
-    entries = AuditEntry.objects.for_student(student.id).select_related("actor").order_by("-at", "-id")
+    entries = (
+        AuditEntry.objects.for_student(student.id)
+        .filter(district_id=student.district_id)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"student": student, "page": page, "time_zone": school_time_zone(student).key}
+    tz = school_time_zone(student)
+    roles = roles_of(student, {entry.actor_id for entry in page.object_list if entry.actor_id is not None})
+    lines = [(entry, access_line(entry, tz, roles)) for entry in page.object_list]
+    context = {"student": student, "page": page, "lines": lines, "time_zone": tz.key}
     template = "access/access_log.html#log-table" if request.htmx else "access/access_log.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
