@@ -12,7 +12,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from paradesk.access.helpers import AdminScope, access_assignment, access_role, access_staff, admin_scope
 from paradesk.people import actions
 from paradesk.people.forms import AssignmentForm, RoleForm, StaffCreateForm, StaffFilterForm
-from paradesk.people.models import Assignment, Role, RoleKind, Staff, today
+from paradesk.people.models import Assignment, Role, RoleKind, Staff, holds_matching_role, today
 
 STAFF_PER_PAGE = 50
 
@@ -101,7 +101,13 @@ def assignment_rows(scope: AdminScope, staff: Staff) -> list[tuple[Assignment, s
     """The staff member's assignments the administrator manages, newest first, each with whether it
     is current, upcoming or ended."""
     day = today()
-    assignments = scope.assignments().filter(staff=staff).select_related("student").order_by("-start_date")
+    assignments = (
+        scope.assignments()
+        .filter(staff=staff)
+        .select_related("student")
+        .annotate(grants=ExpressionWrapper(holds_matching_role(), output_field=BooleanField()))
+        .order_by("-start_date")
+    )
     return [(assignment, assignment.status_on(day)) for assignment in assignments]
 
 

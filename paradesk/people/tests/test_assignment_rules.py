@@ -190,3 +190,16 @@ def test_the_database_refuses_a_second_open_assignment(personas: Personas) -> No
             team_role=existing.team_role,
             start_date=existing.start_date,
         )
+
+
+def test_staff_page_says_an_old_wrong_row_grants_no_access(client_for, personas: Personas) -> None:
+    para = personas.unassigned_para
+    AssignmentFactory.create(
+        staff=para, student=personas.student, team_role=TeamRole.CASE_MANAGER, matching_role=False
+    )
+    page = client_for(personas.school_admin).get(reverse("staff_detail", args=[para.id])).content.decode()
+    assert "Grants no access" in page
+    assigned = client_for(personas.school_admin).get(
+        reverse("staff_detail", args=[personas.assigned_para.id])
+    )
+    assert "Grants no access" not in assigned.content.decode()
