@@ -10,6 +10,7 @@ import factory
 from django.conf import settings
 
 from paradesk.people.models import (
+    STAFF_ROLE_FOR_TEAM_ROLE,
     Assignment,
     ClassSection,
     Discipline,
@@ -114,12 +115,29 @@ class StudentFactory(factory.django.DjangoModelFactory[Student]):
 class AssignmentFactory(factory.django.DjangoModelFactory[Assignment]):
     class Meta:
         model = Assignment
+        skip_postgeneration_save = True
 
     student = factory.SubFactory(StudentFactory)
     district = factory.SelfAttribute("student.district")
     staff = factory.SubFactory(StaffFactory, district=factory.SelfAttribute("..district"))
     team_role = TeamRole.PARA_ONE_TO_ONE
     start_date = datetime.date(2020, 8, 1)
+
+    @factory.post_generation
+    def matching_role(obj: Assignment, create: bool, extracted: bool | None, **kwargs: object) -> None:  # noqa: N805
+        """The staff role the team role needs at the student's school, unless it is held already or
+        the test asks for none (`matching_role=False`): a team role without it grants nothing."""
+        if not create or extracted is False or obj.team_role not in STAFF_ROLE_FOR_TEAM_ROLE:
+            return
+        Role.objects.get_or_create(
+            staff=obj.staff,
+            school=obj.student.school,
+            kind=STAFF_ROLE_FOR_TEAM_ROLE[TeamRole(obj.team_role)],
+            defaults={
+                "district": obj.district,
+                "discipline": Discipline.OTHER if obj.team_role == TeamRole.PROVIDER else "",
+            },
+        )
 
 
 class PlanFactory(factory.django.DjangoModelFactory[Plan]):

@@ -53,6 +53,10 @@ def record(
         district_id = district_id or getattr(obj, "district_id", None)
     if district_id is None and actor is not None and actor.is_authenticated:
         district_id = actor.district_id
+    if district_id is None and student_id is not None:
+        # An entry about a student always carries the student's district: the access history and the
+        # complete record read entries by district (the distribution key at state scale).
+        district_id = Student.objects.filter(pk=student_id).values_list("district_id", flat=True).first()
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,

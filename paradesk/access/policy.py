@@ -9,6 +9,8 @@ student is not found; a standing without the action means forbidden (DESIGN.md r
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -143,3 +145,32 @@ def standings_toward(staff: Staff, student: Student, on: datetime.date | None = 
         elif kind == RoleKind.SCHOOL_ADMIN and school_id == student.school_id:
             found.add(Standing.SCHOOL_ADMIN)
     return frozenset(found)
+
+
+def provider_disciplines(staff: Staff, students: Iterable[Student]) -> dict[uuid.UUID, frozenset[str]]:
+    """For each student the person serves as a related-service provider and not as case manager
+    today, the disciplines of the person's current provider roles at the student's school: what is
+    the provider's own on that student's plans (paradesk.plans.disciplines). Students not in the
+    answer are not a provider's only. Two queries."""
+    by_id = {student.pk: student for student in students}
+    if not staff.is_authenticated or staff.district_id is None or not by_id:
+        return {}
+    roles = (
+        Assignment.objects.current()
+        .filter(district_id=staff.district_id, staff=staff, student_id__in=list(by_id))
+        .values_list("student_id", "team_role")
+    )
+    held: dict[uuid.UUID, set[str]] = {}
+    for student_id, team_role in roles:
+        held.setdefault(student_id, set()).add(team_role)
+    disciplines: dict[object, set[str]] = {}
+    provider_roles = Role.objects.current().filter(
+        district_id=staff.district_id, staff=staff, kind=RoleKind.PROVIDER
+    )
+    for school_id, discipline in provider_roles.values_list("school_id", "discipline"):
+        disciplines.setdefault(school_id, set()).add(discipline)
+    return {
+        student_id: frozenset(disciplines.get(by_id[student_id].school_id, set()))
+        for student_id, team_roles in held.items()
+        if TeamRole.PROVIDER in team_roles and TeamRole.CASE_MANAGER not in team_roles
+    }

@@ -15,46 +15,31 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch
-from django.utils import formats, timezone
-from django.utils.text import capfirst
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from paradesk.access.models import AuditEntry
+from paradesk.access.record_data import decision_sections, recorded_sections
+from paradesk.access.record_facts import EMPTY, Fact, Item, Section, facts_of, readable
+from paradesk.access.record_history import AccessLine, access_history
 from paradesk.people.models import Assignment, Enrollment, Student, today
 from paradesk.plans.models import Measure, ParaDirection, Plan, Snapshot
 
-# Internal keys and links every row carries; the readable record says the same thing by where a row
-# sits (its plan, its student). `carried_from` links a copy to the version it was amended from.
-EMPTY = "—"
-INTERNAL_FIELDS = frozenset({"id", "district", "plan", "student", "carried_from", "lineage", "order"})
-
-
-@dataclass(frozen=True)
-class Fact:
-    name: str
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    title: str
-    facts: list[Fact]
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    items: list[Item]
+__all__ = [
+    "EMPTY",
+    "AccessLine",
+    "Fact",
+    "Item",
+    "PlanRecord",
+    "Section",
+    "StudentRecord",
+    "gather_record",
+]
 
 
 @dataclass(frozen=True)
@@ -63,19 +48,6 @@ class PlanRecord:
     title: str
     facts: list[Fact]
     sections: list[Section]
-
-
-@dataclass(frozen=True)
-class AccessLine:
-    at: str
-    at_iso: str
-    actor: str
-    action: str
-    object_type: str
-    object_id: str
-    changed_fields: str
-    address: str
-    channel: str
 
 
 @dataclass(frozen=True)
@@ -91,6 +63,8 @@ class StudentRecord:
     plans: list[PlanRecord]
     assignments: list[Item]
     enrollments: list[Item]
+    recorded: list[Section] = field(default_factory=list)
+    decisions: list[Section] = field(default_factory=list)
     access_history: list[AccessLine] = field(default_factory=list)
 
 
@@ -103,65 +77,10 @@ def school_time_zone(student: Student) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def readable(value: object, tz: datetime.tzinfo) -> str:
-    """A stored value as a person reads it."""
-    if value is None or value == "" or value == [] or value == {}:
-        return EMPTY
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value, tz), "DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "DATE_FORMAT")
-    if isinstance(value, Decimal):
-        return formats.number_format(value.normalize() if value == value.to_integral() else value)
-    if isinstance(value, list):
-        return "; ".join(str(part) for part in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{key}: {part}" for key, part in value.items())
-    return str(value)
-
-
-def field_value(
-    obj: models.Model, model_field: models.Field, tz: datetime.tzinfo, labels: Mapping[object, str]
-) -> str:
-    """One field of a row, readable: choices by their label, links by what they point to."""
-    if model_field.is_relation:
-        related_id = getattr(obj, model_field.attname)
-        if related_id is None:
-            return EMPTY
-        if related_id in labels:
-            return labels[related_id]
-        # Only links the caller loaded with select_related reach here, so this costs no query.
-        return str(getattr(obj, model_field.name))
-    value = getattr(obj, model_field.attname)
-    if model_field.choices and value not in (None, ""):
-        return str(getattr(obj, f"get_{model_field.name}_display")())
-    return readable(value, tz)
-
-
-def facts_of(
-    obj: models.Model,
-    tz: datetime.tzinfo,
-    labels: Mapping[object, str] | None = None,
-    skip: Iterable[str] = INTERNAL_FIELDS,
-    keep_empty: bool = True,
-) -> list[Fact]:
-    """Every field of a row but its internal keys, each with its label; `keep_empty=False` leaves
-    out fields with nothing in them (a measure has many parameters, most for other methods)."""
-    skipped = frozenset(skip)
-    facts = [
-        Fact(f.name, str(capfirst(f.verbose_name)), field_value(obj, f, tz, labels or {}))
-        for f in obj._meta.concrete_fields
-        if f.name not in skipped
-    ]
-    return facts if keep_empty else [fact for fact in facts if fact.value != EMPTY]
-
-
 def plan_queryset(student: Student) -> models.QuerySet[Plan]:
     """Every version of every plan, with everything in it, in a fixed number of queries."""
     return (
-        Plan.objects.filter(student=student)
+        Plan.objects.filter(district_id=student.district_id, student=student)
         .select_related("created_by", "previous")
         .prefetch_related(
             "reporting_periods",
@@ -176,6 +95,10 @@ def plan_queryset(student: Student) -> models.QuerySet[Plan]:
         )
         .order_by("kind", "created_at", "version")
     )
+
+
+def plan_title(plan: Plan) -> str:
+    return _("%(kind)s, version %(version)s") % {"kind": plan.get_kind_display(), "version": plan.version}
 
 
 def plan_record(plan: Plan, tz: datetime.tzinfo) -> PlanRecord:
@@ -201,7 +124,7 @@ def plan_record(plan: Plan, tz: datetime.tzinfo) -> PlanRecord:
 
     return PlanRecord(
         id=str(plan.pk),
-        title=_("%(kind)s, version %(version)s") % {"kind": plan.get_kind_display(), "version": plan.version},
+        title=plan_title(plan),
         facts=facts_of(plan, tz),
         sections=[
             section("reporting_periods", _("Reporting periods"), plan.reporting_periods.all(), "name"),
@@ -234,34 +157,39 @@ def enrollment_item(enrollment: Enrollment, tz: datetime.tzinfo) -> Item:
     return Item(str(enrollment.pk), section.name, facts)
 
 
-def access_line(entry: AuditEntry, tz: datetime.tzinfo) -> AccessLine:
-    return AccessLine(
-        at=readable(entry.at, tz),
-        at_iso=timezone.localtime(entry.at, tz).isoformat(),
-        actor=entry.actor.full_name if entry.actor is not None else _("No one signed in (system)"),
-        action=entry.get_action_display(),
-        object_type=entry.object_type,
-        object_id=entry.object_id or EMPTY,
-        changed_fields=", ".join(entry.changed_fields) or EMPTY,
-        address=entry.address or EMPTY,
-        channel=entry.via,
-    )
-
-
-def access_history(student: Student, tz: datetime.tzinfo) -> list[AccessLine]:
-    """Every audit entry about the student, oldest first."""
-    entries = AuditEntry.objects.for_student(student.id).select_related("actor").order_by("at", "id")
-    return [access_line(entry, tz) for entry in entries]
+def plan_labels(plans: Iterable[Plan]) -> dict[object, str]:
+    """How recorded data names what it was recorded against: the plan version, its measures,
+    target behaviors, accommodations, services and reporting periods."""
+    labels: dict[object, str] = {}
+    for plan in plans:
+        title = _("%(kind)s, version %(version)s") % {
+            "kind": plan.get_kind_display(),
+            "version": plan.version,
+        }
+        labels[plan.pk] = title
+        named: list[tuple[object, str]] = [
+            *((row.pk, row.name) for row in plan.measures.all()),
+            *((row.pk, row.name) for row in plan.target_behaviors.all()),
+            *((row.pk, row.wording) for row in plan.accommodations.all()),
+            *((row.pk, row.name) for row in plan.services.all()),
+            *((row.pk, row.name) for row in plan.reporting_periods.all()),
+        ]
+        labels.update((pk, f"{name} ({title})") for pk, name in named)
+    return labels
 
 
 def gather_record(student: Student) -> StudentRecord:
     """The student's complete record. The caller checks access (Action.EXPORT_RECORD) and audits."""
     tz = school_time_zone(student)
-    snapshot = Snapshot.objects.filter(student=student).select_related("updated_by").first()
-    assignments = Assignment.objects.filter(student=student).select_related("staff").order_by("start_date")
-    enrollments = Enrollment.objects.filter(student=student).select_related(
+    in_district = {"district_id": student.district_id, "student": student}
+    snapshot = Snapshot.objects.filter(**in_district).select_related("updated_by").first()
+    assignments = Assignment.objects.filter(**in_district).select_related("staff").order_by("start_date")
+    enrollments = Enrollment.objects.filter(**in_district).select_related(
         "section__teacher", "section__school"
     )
+    plans = list(plan_queryset(student))
+    labels = plan_labels(plans)
+    recorded = recorded_sections(student, tz, labels)
     day = today()
     return StudentRecord(
         student_id=str(student.pk),
@@ -272,8 +200,10 @@ def gather_record(student: Student) -> StudentRecord:
         generated_at=readable(timezone.now(), tz),
         identity=facts_of(student, tz, skip={"id", "district"}),
         snapshot=facts_of(snapshot, tz) if snapshot is not None else [],
-        plans=[plan_record(plan, tz) for plan in plan_queryset(student)],
+        plans=[plan_record(plan, tz) for plan in plans],
         assignments=[assignment_item(assignment, tz, day) for assignment in assignments],
         enrollments=[enrollment_item(enrollment, tz) for enrollment in enrollments],
+        recorded=recorded,
+        decisions=decision_sections(student, tz, labels),
         access_history=access_history(student, tz),
     )

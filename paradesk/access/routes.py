@@ -80,6 +80,7 @@ ROUTES: dict[str, Route] = {
     "snapshot_edit": student(Action.EDIT_SNAPSHOT, Target.STUDENT),
     "student_access_log": student(Action.VIEW_ACCESS_LOG, Target.STUDENT),
     "student_record_export": student(Action.EXPORT_RECORD, Target.STUDENT),
+    "student_record_export_pdf": student(Action.EXPORT_RECORD, Target.STUDENT),
     "plan_create": student(EDIT, Target.STUDENT),
     "plan_detail": student(RECORD, Target.PLAN),
     "plan_edit": student(EDIT, Target.PLAN),

@@ -7,6 +7,11 @@ urlpatterns = [
     path(
         "students/<uuid:student_id>/record-export/", views.student_record_export, name="student_record_export"
     ),
+    path(
+        "students/<uuid:student_id>/record-export.pdf",
+        views.student_record_export_pdf,
+        name="student_record_export_pdf",
+    ),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
     path("account/tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

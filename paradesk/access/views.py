@@ -20,7 +20,9 @@ from paradesk.access.helpers import access_student, as_uuid
 from paradesk.access.models import ApiToken, AuditAction, AuditEntry
 from paradesk.access.policy import Action
 from paradesk.access.record import gather_record, school_time_zone
-from paradesk.people.models import Staff, today
+from paradesk.access.record_history import access_line, roles_of
+from paradesk.access.record_pdf import record_pdf
+from paradesk.people.models import Staff, Student, today
 
 ENTRIES_PER_PAGE = 50
 
@@ -41,22 +43,29 @@ def student_access_log(request: HttpRequest, student_id: object) -> HttpResponse
         object_type="student.access_log",
         student_id=student.id,
     )
-    entries = AuditEntry.objects.for_student(student.id).select_related("actor").order_by("-at", "-id")
+    entries = (
+        AuditEntry.objects.for_student(student.id)
+        .filter(district_id=student.district_id)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"student": student, "page": page, "time_zone": school_time_zone(student).key}
+    tz = school_time_zone(student)
+    roles = roles_of(student, {entry.actor_id for entry in page.object_list if entry.actor_id is not None})
+    lines = [(entry, access_line(entry, tz, roles)) for entry in page.object_list]
+    context = {"student": student, "page": page, "lines": lines, "time_zone": tz.key}
     template = "access/access_log.html#log-table" if request.htmx else "access/access_log.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
-def export_filename(local_id: str) -> str:
+def export_filename(local_id: str, extension: str = "html") -> str:
     """The local id with anything a file system might object to replaced, and today's date."""
     safe_id = re.sub(r"[^A-Za-z0-9_-]", "_", local_id) or "student"
-    return f"student-record-{safe_id}-{today().isoformat()}.html"
+    return f"student-record-{safe_id}-{today().isoformat()}.{extension}"
 
 
-def student_record_export(request: HttpRequest, student_id: object) -> HttpResponse:
-    """The student's complete record with its access history, as one self-contained HTML file a
-    parent can read (FERPA 99.10, IDEA 300.613)."""
+def exported_record(request: HttpRequest, student_id: object) -> tuple[Student, str]:
+    """The complete record as HTML, after checking the export is allowed and auditing it."""
     actor = signed_in(request)
     student, _standings = access_student(actor, student_id, Action.EXPORT_RECORD)
     audit.record(
@@ -66,11 +75,27 @@ def student_record_export(request: HttpRequest, student_id: object) -> HttpRespo
         object_type="student.record",
         student_id=student.id,
     )
-    html = render_to_string("access/record_export.html", {"record": gather_record(student)})
-    response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, export_filename(student.local_id))
+    return student, render_to_string("access/record_export.html", {"record": gather_record(student)})
+
+
+def download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+def student_record_export(request: HttpRequest, student_id: object) -> HttpResponse:
+    """The student's complete record with its access history, as one self-contained HTML file a
+    parent can read (FERPA 99.10, IDEA 300.613)."""
+    student, html = exported_record(request, student_id)
+    return download(html, "text/html; charset=utf-8", export_filename(student.local_id))
+
+
+def student_record_export_pdf(request: HttpRequest, student_id: object) -> HttpResponse:
+    """The same complete record as a PDF, printed from the same page."""
+    student, html = exported_record(request, student_id)
+    return download(record_pdf(html), "application/pdf", export_filename(student.local_id, "pdf"))
 
 
 def api_tokens(request: HttpRequest) -> HttpResponse:

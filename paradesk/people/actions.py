@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from paradesk.access import audit
 from paradesk.access.models import AuditAction
@@ -113,19 +114,21 @@ def assign_staff(
 
 @transaction.atomic
 def end_assignment(*, actor: Staff, assignment: Assignment) -> Assignment:
-    """End an assignment today. The database keeps end on or after start, so one that has not begun
-    yet ends on its first day; one already ended keeps its end date."""
+    """End an assignment now: its access ends at this moment, not at midnight. The end date
+    becomes today (or its first day, for one that has not begun, since the database keeps end on or
+    after start); one already ended stays as it was."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     day = today()
-    if assignment.end_date is not None and assignment.end_date <= day:
+    if assignment.ended_at is not None or (assignment.end_date is not None and assignment.end_date < day):
         return assignment
+    assignment.ended_at = timezone.now()
     assignment.end_date = max(day, assignment.start_date)
-    assignment.save(update_fields=["end_date"])
+    assignment.save(update_fields=["ended_at", "end_date"])
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=assignment,
         student_id=assignment.student_id,
-        changed_fields=["end_date"],
+        changed_fields=["ended_at", "end_date"],
     )
     return assignment

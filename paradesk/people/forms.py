@@ -6,11 +6,22 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from paradesk.access.helpers import AdminScope
-from paradesk.people.models import Discipline, Role, RoleKind, School, Staff, Student, TeamRole, today
+from paradesk.people.models import (
+    Assignment,
+    Discipline,
+    Role,
+    RoleKind,
+    School,
+    Staff,
+    Student,
+    TeamRole,
+    today,
+)
 
 
 class DateInput(forms.DateInput):
@@ -128,8 +139,9 @@ class AssignmentForm(forms.Form):
         help_text=_("Leave empty while the assignment goes on."),
     )
 
-    def __init__(self, *args: Any, scope: AdminScope, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: AdminScope, staff: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.staff = staff
         self.fields["student"].queryset = scope.students().active().order_by("local_id")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
@@ -137,7 +149,24 @@ class AssignmentForm(forms.Form):
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
+        elif data.get("student") and data.get("team_role") and start:
+            self._check_assignment(data)
         return data
+
+    def _check_assignment(self, data: dict[str, Any]) -> None:
+        """The model's own rules (the matching staff role, no duplicate), beside their fields."""
+        assignment = Assignment(
+            district_id=data["student"].district_id,
+            staff=self.staff,
+            student=data["student"],
+            team_role=data["team_role"],
+            start_date=data["start_date"],
+            end_date=data.get("end_date"),
+        )
+        try:
+            assignment.clean()
+        except ValidationError as error:
+            self.add_error(None, error)
 
 
 class StaffFilterForm(forms.Form):

@@ -7,8 +7,9 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -189,16 +190,65 @@ class AssignmentStatus(models.TextChoices):
 
 PARA_TEAM_ROLES = frozenset({TeamRole.PARA_ONE_TO_ONE, TeamRole.PARA_SMALL_GROUP})
 
+# Scope of practice (docs/access.md): a team role is held only by someone who holds the matching
+# staff role at the student's school. A general-education teacher's team role reads the summary only
+# and needs none.
+STAFF_ROLE_FOR_TEAM_ROLE: dict[str, RoleKind] = {
+    TeamRole.CASE_MANAGER: RoleKind.SPED_TEACHER,
+    TeamRole.PROVIDER: RoleKind.PROVIDER,
+    TeamRole.PARA_ONE_TO_ONE: RoleKind.PARA,
+    TeamRole.PARA_SMALL_GROUP: RoleKind.PARA,
+}
+
+
+def matching_staff_role(team_role: str) -> Q:
+    """The current staff roles that let someone hold the team role at a school; a provider role
+    counts only with its discipline."""
+    needed = Q(active=True, kind=STAFF_ROLE_FOR_TEAM_ROLE[team_role])
+    if team_role == TeamRole.PROVIDER:
+        needed &= ~Q(discipline="")
+    return needed
+
+
+def holds_matching_role() -> Q:
+    """An assignment whose staff member holds the staff role its team role needs at the student's
+    school (the assignment's district carried into the subquery, for Citus)."""
+    condition = Q(team_role=TeamRole.GEN_ED_TEACHER)
+    for team_role in STAFF_ROLE_FOR_TEAM_ROLE:
+        roles = Role.objects.filter(
+            matching_staff_role(team_role),
+            district_id=OuterRef("district_id"),
+            staff_id=OuterRef("staff_id"),
+            school_id=OuterRef("student__school_id"),
+        )
+        condition |= Q(Exists(roles), team_role=team_role)
+    return condition
+
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def current(self, on: datetime.date | None = None) -> AssignmentQuerySet:
-        """Assignments in force on a day (today by default)."""
+        """Assignments in force on a day (today by default): between their dates, not ended before
+        the day, and held by someone with the staff role the team role needs (an old row that does
+        not match grants nothing)."""
+        return self.dated(on).filter(holds_matching_role())
+
+    def dated(self, on: datetime.date | None = None) -> AssignmentQuerySet:
+        """Assignments whose dates cover a day and that were not ended on or before it."""
         day = on or today()
-        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        return (
+            self.filter(start_date__lte=day)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+            .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gt=day))
+        )
+
+    def open(self) -> AssignmentQuerySet:
+        """Assignments nobody has ended."""
+        return self.filter(ended_at__isnull=True)
 
 
 class Assignment(models.Model):
-    """A staff member on a student's team, in a team role, between two dates."""
+    """A staff member on a student's team, in a team role, between two dates; ending it
+    (`ended_at`) ends its access at that moment, whatever its end date says."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
@@ -207,6 +257,7 @@ class Assignment(models.Model):
     team_role = models.CharField(_("role on the team"), max_length=20, choices=TeamRole.choices)
     start_date = models.DateField(_("start date"), default=today)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -217,19 +268,81 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="assignment_ends_after_start",
-            )
+            ),
+            # One open-ended row per person, student and team role; dated rows that overlap are
+            # refused by clean() (a constraint cannot compare date ranges on SQLite).
+            models.UniqueConstraint(
+                fields=["district", "staff", "student", "team_role"],
+                condition=Q(end_date__isnull=True, ended_at__isnull=True),
+                name="assignment_open_once",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_team_role_display()} assignment {self.id}"
 
     def status_on(self, day: datetime.date) -> AssignmentStatus:
-        """Upcoming, current or ended on a day; the same dates `AssignmentQuerySet.current` reads."""
+        """Upcoming, current or ended on a day; the same dates `AssignmentQuerySet.dated` reads."""
+        if self.ended_at is not None and timezone.localdate(self.ended_at) <= day:
+            return AssignmentStatus.ENDED
         if self.start_date > day:
             return AssignmentStatus.UPCOMING
         if self.end_date is not None and self.end_date < day:
             return AssignmentStatus.ENDED
         return AssignmentStatus.CURRENT
+
+    def clean(self) -> None:
+        """The staff member holds the staff role the team role needs at the student's school, and
+        holds no other open assignment in the same team role to the student over the same days."""
+        super().clean()
+        if not self.team_role or self.staff_id is None or self.student_id is None:
+            return
+        if not self.has_matching_role():
+            raise ValidationError({"team_role": self.role_mismatch_message()})
+        if self.overlapping().exists():
+            raise ValidationError(
+                {"team_role": _("This person already has this role on the student's team for these dates.")}
+            )
+
+    def has_matching_role(self) -> bool:
+        if self.team_role not in STAFF_ROLE_FOR_TEAM_ROLE:
+            return True
+        return Role.objects.filter(
+            matching_staff_role(self.team_role),
+            district_id=self.student.district_id,
+            staff_id=self.staff_id,
+            school_id=self.student.school_id,
+        ).exists()
+
+    def role_mismatch_message(self) -> str:
+        needed = STAFF_ROLE_FOR_TEAM_ROLE[TeamRole(self.team_role)]
+        if needed == RoleKind.PROVIDER:
+            return _(
+                "Only a related-service provider with a discipline at %(school)s can be a provider on "
+                "this student's team. Give the person that role first."
+            ) % {"school": self.student.school.name}
+        return _(
+            "Only a %(role)s at %(school)s can be the %(team_role)s on this student's team. "
+            "Give the person that role first."
+        ) % {
+            "role": needed.label.lower(),
+            "school": self.student.school.name,
+            "team_role": TeamRole(self.team_role).label.lower(),
+        }
+
+    def overlapping(self) -> AssignmentQuerySet:
+        """Other open assignments of the same person, student and team role whose dates meet this
+        one's."""
+        others = Assignment.objects.open().filter(
+            district_id=self.student.district_id,
+            staff_id=self.staff_id,
+            student_id=self.student_id,
+            team_role=self.team_role,
+        )
+        others = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start_date))
+        if self.end_date is not None:
+            others = others.filter(start_date__lte=self.end_date)
+        return others.exclude(pk=self.pk)
 
 
 class ClassSection(models.Model):

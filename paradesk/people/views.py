@@ -12,7 +12,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from paradesk.access.helpers import AdminScope, access_assignment, access_role, access_staff, admin_scope
 from paradesk.people import actions
 from paradesk.people.forms import AssignmentForm, RoleForm, StaffCreateForm, StaffFilterForm
-from paradesk.people.models import Assignment, Role, RoleKind, Staff, today
+from paradesk.people.models import Assignment, Role, RoleKind, Staff, holds_matching_role, today
 
 STAFF_PER_PAGE = 50
 
@@ -33,8 +33,10 @@ def signed_in(request: HttpRequest) -> Staff:
 
 def current_assignments_count(scope: AdminScope, day: datetime.date) -> Count:
     """Assignments in force today, of students the administrator manages."""
-    in_force = Q(assignments__start_date__lte=day) & (
-        Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=day)
+    in_force = (
+        Q(assignments__start_date__lte=day)
+        & (Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=day))
+        & (Q(assignments__ended_at__isnull=True) | Q(assignments__ended_at__date__gt=day))
     )
     if not scope.whole_district:
         in_force &= Q(assignments__student__school_id__in=scope.school_ids)
@@ -99,7 +101,13 @@ def assignment_rows(scope: AdminScope, staff: Staff) -> list[tuple[Assignment, s
     """The staff member's assignments the administrator manages, newest first, each with whether it
     is current, upcoming or ended."""
     day = today()
-    assignments = scope.assignments().filter(staff=staff).select_related("student").order_by("-start_date")
+    assignments = (
+        scope.assignments()
+        .filter(staff=staff)
+        .select_related("student")
+        .annotate(grants=ExpressionWrapper(holds_matching_role(), output_field=BooleanField()))
+        .order_by("-start_date")
+    )
     return [(assignment, assignment.status_on(day)) for assignment in assignments]
 
 
@@ -150,7 +158,7 @@ def role_end(request: HttpRequest, role_id: object) -> HttpResponse:
 def assignment_create(request: HttpRequest, staff_id: object) -> HttpResponse:
     actor = signed_in(request)
     staff, scope = access_staff(actor, staff_id)
-    form = AssignmentForm(request.POST or None, scope=scope)
+    form = AssignmentForm(request.POST or None, scope=scope, staff=staff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actions.assign_staff(

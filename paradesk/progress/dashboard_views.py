@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -25,8 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from paradesk.access import audit
+from paradesk.access.policy import provider_disciplines
 from paradesk.people.models import Staff, Student, TeamRole
 from paradesk.plans import figures
+from paradesk.plans.disciplines import measure_disciplines
 from paradesk.plans.models import Measure, Method, PlanStatus
 from paradesk.plans.views import current_students
 from paradesk.progress import alerts
@@ -55,8 +57,12 @@ class MeasureRow:
 
 @dataclass
 class StudentGroup:
+    """A student's measures; for a provider, `rows` are their discipline's and `others` the rest of
+    the plans' (listed after, without alerts: they are the case manager's to act on)."""
+
     student: Student
     rows: list[MeasureRow] = field(default_factory=list)
+    others: list[MeasureRow] = field(default_factory=list)
 
     @property
     def alert_count(self) -> int:
@@ -95,10 +101,14 @@ def quiet_days() -> int:
 
 
 def build_groups(
-    students: Sequence[Student], measures: Sequence[Measure], today: datetime.date
+    students: Sequence[Student],
+    measures: Sequence[Measure],
+    today: datetime.date,
+    disciplines: Mapping[uuid.UUID, frozenset[str]] | None = None,
 ) -> list[StudentGroup]:
     """Each student with their measures, the measures needing attention first (most urgent first),
-    and the students in the same order (then by name)."""
+    and the students in the same order (then by name). For a student the person serves only as a
+    provider (`disciplines`), the measures of other disciplines go to the group's `others`."""
     summaries = summaries_of(measures)
     calendars = alerts.load_calendars(list(summaries.values()), today)
     found = alerts.alerts_for(summaries.values(), today=today, calendars=calendars, quiet_days=quiet_days())
@@ -106,13 +116,17 @@ def build_groups(
     for alert in found:
         by_measure[alert.measure_id].append(alert)
     groups = {student.pk: StudentGroup(student) for student in students}
+    providers = disciplines or {}
     for measure in measures:
         own = summaries[measure.pk]
-        groups[measure.plan.student_id].rows.append(
+        group = groups[measure.plan.student_id]
+        theirs = providers.get(measure.plan.student_id)
+        mine = theirs is None or bool(theirs & measure_disciplines(measure))
+        (group.rows if mine else group.others).append(
             MeasureRow(
                 measure=measure,
                 url=reverse("measure_progress", kwargs={"measure_id": measure.pk}),
-                alerts=by_measure.get(measure.pk, []),
+                alerts=by_measure.get(measure.pk, []) if mine else [],
                 decision=alerts.decision_summary(own),
                 last_day=own.last_day,
                 this_week=alerts.sessions_this_week(own, today),
@@ -130,7 +144,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     show = SHOW_ALL if request.GET.get("show") == SHOW_ALL else SHOW_ATTENTION
     today = local_today()
     students = list(caseload_students(staff))
-    groups = build_groups(students, caseload_measures([s.pk for s in students]), today)
+    measures = caseload_measures([s.pk for s in students])
+    groups = build_groups(students, measures, today, provider_disciplines(staff, students))
     shown = groups if show == SHOW_ALL else [group for group in groups if group.alert_count]
     audit.record_list_views(staff, [group.student for group in shown])
     context = {

@@ -310,7 +310,8 @@ def latency(rng: random.Random, aim: Aim, skill: float) -> Drawn:
 def irt(rng: random.Random, aim: Aim, skill: float) -> Drawn:
     """Responses spaced by gaps around the value (seconds) through the practice window."""
     window, mean = aim.window_seconds, max(5.0, aim.value(skill))
-    events, at = [], rng.uniform(0, min(mean, window / 4))
+    events: list[float] = []
+    at = rng.uniform(0, min(mean, window / 4))
     while at < window and len(events) < 200:
         events.append(round(at, 1))
         at += noisy(rng, mean, 0.3) or mean

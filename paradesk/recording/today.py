@@ -23,8 +23,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from paradesk.access.policy import provider_disciplines
 from paradesk.people.models import Assignment, Staff, Student, TeamRole
 from paradesk.plans import figures, units
+from paradesk.plans.disciplines import disciplines_of_measure
 from paradesk.plans.models import (
     AbcOption,
     Accommodation,
@@ -246,7 +248,12 @@ def active_plans(student_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[PlanC
         return by_student
     ids = list(plans)
     measures = Measure.objects.filter(plan_id__in=ids, status__in=TAUGHT).order_by("goal__order", "name")
-    goal_fields = ("goal__text", "target_behavior__name", "target_behavior__operational_definition")
+    goal_fields = (
+        "goal__text",
+        "goal__area",
+        "target_behavior__name",
+        "target_behavior__operational_definition",
+    )
     plan_rows(plans, "measures", measures.values(*MEASURE_FIELDS, *goal_fields))
     directions = ParaDirection.objects.filter(plan_id__in=ids).order_by("pk")
     fields = ("id", "plan_id", "goal_id", "measure_id", *DIRECTION_FIELDS)
@@ -342,6 +349,7 @@ def today_for(staff: Staff, now: datetime.datetime | None = None, *, with_blocks
         for a in assignments
     ]
     fill_measures(students)
+    keep_providers_own_measures(students, provider_disciplines(staff, [a.student for a in assignments]))
     district_zone = staff.district.time_zone if staff.district else timezone.get_current_timezone_name()
     day = students[0].school_day.day if students else SchoolDay.at(moment, district_zone).day
     blocks = timeline(day_blocks(staff, day), students) if with_blocks else []
@@ -374,6 +382,25 @@ def fill_measures(students: list[StudentToday]) -> None:
             for plan in item.plans
             for row in plan.measures
         ]
+
+
+def keep_providers_own_measures(
+    students: list[StudentToday], disciplines: dict[uuid.UUID, frozenset[str]]
+) -> None:
+    """A provider's Today lists the measures of their discipline (docs/access.md): the rest of the
+    plan is recorded by the teacher and the paras, and stays on the student's page."""
+    for item in students:
+        own = disciplines.get(item.student.pk)
+        if own is None:
+            continue
+        rows = {str(row["id"]): row for plan in item.plans for row in plan.measures}
+        item.measures = [measure for measure in item.measures if own & row_disciplines(rows[measure.id])]
+
+
+def row_disciplines(row: Row) -> frozenset[str]:
+    return disciplines_of_measure(
+        row["goal__area"], has_target_behavior=row["target_behavior__name"] is not None
+    )
 
 
 # The day's blocks (issue 5): the page follows them in time order -------------------------------------

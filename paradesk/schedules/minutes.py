@@ -27,12 +27,13 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Sum
 
 from paradesk.people.models import Student
+from paradesk.plans.disciplines import service_discipline
 from paradesk.plans.models import Plan, Service, ServiceKind, ServicePeriod
 from paradesk.progress.analysis import service_compliance
 from paradesk.recording.models import MissedReason, ServiceLog, ServiceStatus
@@ -209,16 +210,36 @@ class MinutesReport:
         return sum(1 for row in self.rows if row.adult_support_gap > 0)
 
 
+def providers_own_services(
+    disciplines: Mapping[uuid.UUID, frozenset[str]],
+) -> Callable[[Service], bool] | None:
+    """For the students a provider serves (paradesk.access.policy.provider_disciplines), only the
+    services of the provider's discipline count (paradesk.plans.disciplines); others all count."""
+    if not disciplines:
+        return None
+
+    def keep(service: Service) -> bool:
+        theirs = disciplines.get(service.plan.student_id)
+        return theirs is None or service_discipline(service) in theirs
+
+    return keep
+
+
 def minutes_report(
-    students: Sequence[Student], start: datetime.date, end: datetime.date, week_of: datetime.date
+    students: Sequence[Student],
+    start: datetime.date,
+    end: datetime.date,
+    week_of: datetime.date,
+    keep_service: Callable[[Service], bool] | None = None,
 ) -> MinutesReport:
-    """Required, scheduled and delivered minutes of each student (in the order given)."""
+    """Required, scheduled and delivered minutes of each student (in the order given); with
+    `keep_service`, only the services it keeps are required and delivered (a provider's own)."""
     rows = {student.pk: StudentMinutes(student) for student in students}
     if rows:
         calendars = load_calendars(students, start, end, week_of)
-        add_required(rows, calendars, start, end, week_of)
+        kept = add_required(rows, calendars, start, end, week_of, keep_service)
         add_scheduled(rows, week_of)
-        add_delivered(rows, start, end)
+        add_delivered(rows, start, end, kept if keep_service is not None else None)
     return MinutesReport(start, end, week_of, list(rows.values()))
 
 
@@ -237,7 +258,8 @@ def add_required(
     start: datetime.date,
     end: datetime.date,
     week_of: datetime.date,
-) -> None:
+    keep_service: Callable[[Service], bool] | None = None,
+) -> set[uuid.UUID]:
     services = Service.objects.filter(
         plan__in=Plan.objects.active().filter(student_id__in=rows)
     ).select_related("plan")
@@ -249,7 +271,11 @@ def add_required(
             days = calendars.school_days(school_id, calendars.start, calendars.end)
             month_days[school_id] = Counter(month_of(day) for day in days)
             stretch[school_id] = [day for day in days if start <= day <= end]
+    kept: set[uuid.UUID] = set()
     for service in services:
+        if keep_service is not None and not keep_service(service):
+            continue
+        kept.add(service.pk)
         row = rows[service.plan.student_id]
         terms = ServiceTerms.of(service)
         school_id = row.student.school_id
@@ -258,6 +284,7 @@ def add_required(
         if terms.kind == ServiceKind.ADULT_SUPPORT:
             row.adult_support_per_week += weekly
         row.required += required_over(terms, stretch[school_id], month_days[school_id])
+    return kept
 
 
 def add_scheduled(rows: dict[uuid.UUID, StudentMinutes], week_of: datetime.date) -> None:
@@ -295,15 +322,17 @@ def student_overlaps(blocks: Sequence[ParaBlock]) -> list[BlockOverlap]:
     return found
 
 
-def add_delivered(rows: dict[uuid.UUID, StudentMinutes], start: datetime.date, end: datetime.date) -> None:
-    logs = (
-        ServiceLog.objects.current()
-        .filter(student_id__in=list(rows), date__range=(start, end))
-        .values("student_id", "status", "missed_reason")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    for log in logs:
+def add_delivered(
+    rows: dict[uuid.UUID, StudentMinutes],
+    start: datetime.date,
+    end: datetime.date,
+    service_ids: set[uuid.UUID] | None = None,
+) -> None:
+    logs = ServiceLog.objects.current().filter(student_id__in=list(rows), date__range=(start, end))
+    if service_ids is not None:
+        logs = logs.filter(service_id__in=service_ids)
+    totals = logs.values("student_id", "status", "missed_reason").annotate(total=Sum("minutes")).order_by()
+    for log in totals:
         row = rows[log["student_id"]]
         if log["status"] == ServiceStatus.DELIVERED:
             row.delivered += log["total"]

@@ -29,13 +29,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from paradesk.access import audit
 from paradesk.access.helpers import AdminScope, access_staff, access_student, admin_scope, as_uuid
-from paradesk.access.policy import Action, allowed, is_district_admin, visible_students
+from paradesk.access.policy import Action, allowed, is_district_admin, provider_disciplines, visible_students
 from paradesk.people.models import Assignment, Role, RoleKind, School, Staff, Student, TeamRole, today
 from paradesk.schedules import actions, forms
 from paradesk.schedules.absences import absences_of
 from paradesk.schedules.calendar_feed import feed_for
 from paradesk.schedules.coverage_models import CoverageAssignment
-from paradesk.schedules.minutes import minutes_report
+from paradesk.schedules.minutes import minutes_report, providers_own_services
 from paradesk.schedules.models import (
     BellSchedule,
     CalendarDay,
@@ -574,7 +574,9 @@ def minutes_students(
         chosen = school_list[0]
     if chosen is not None:
         return Student.objects.active().filter(school=chosen), school_list, chosen
-    caseload = Assignment.objects.current().filter(staff=staff, team_role=TeamRole.CASE_MANAGER)
+    caseload = Assignment.objects.current().filter(
+        staff=staff, team_role__in=[TeamRole.CASE_MANAGER, TeamRole.PROVIDER]
+    )
     students = Student.objects.active().filter(
         district_id=staff.district_id, id__in=caseload.values("student_id")
     )
@@ -592,7 +594,8 @@ def service_minutes(request: HttpRequest) -> HttpResponse:
     students, schools, chosen = minutes_students(staff, request.GET.get("school"))
     visible = visible_students(staff).values("id")
     rows = list(students.filter(id__in=visible).select_related("school").order_by("last_name", "first_name"))
-    report = minutes_report(rows, start, end, week_of=day)
+    keep = providers_own_services(provider_disciplines(staff, rows)) if chosen is None else None
+    report = minutes_report(rows, start, end, week_of=day, keep_service=keep)
     audit.record_list_views(staff, rows)
     context = {
         "report": report,
@@ -601,7 +604,7 @@ def service_minutes(request: HttpRequest) -> HttpResponse:
         "start": start,
         "end": end,
         "is_case_manager": Assignment.objects.current()
-        .filter(staff=staff, team_role=TeamRole.CASE_MANAGER)
+        .filter(staff=staff, team_role__in=[TeamRole.CASE_MANAGER, TeamRole.PROVIDER])
         .exists(),
     }
     template = "schedules/service_minutes.html"

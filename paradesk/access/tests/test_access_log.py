@@ -45,7 +45,8 @@ def test_administrators_read_who_saw_the_record(client_for, personas: Personas, 
     assert response.status_code == 200
     page = response.content.decode()
     assert "Casey Manager" in page
-    assert "Viewed" in page
+    assert "Case manager" in page
+    assert "Viewed the student&#x27;s plan" in page
     assert "plans.plan" in page
     assert str(personas.plan.id) in page
 
@@ -67,6 +68,7 @@ def test_times_are_shown_in_the_schools_time_zone(client_for, personas: Personas
     at = datetime.datetime(2026, 10, 5, 23, 30, tzinfo=datetime.UTC)
     AuditEntry.objects.create(
         at=at,
+        district=personas.district,
         actor=personas.case_manager,
         action=AuditAction.VIEW,
         object_type="plans.plan",
@@ -89,6 +91,7 @@ def test_access_log_shows_only_this_students_entries(client_for, personas: Perso
 def test_access_log_pages_and_answers_htmx_with_the_table(client_for, personas: Personas) -> None:
     AuditEntry.objects.bulk_create(
         AuditEntry(
+            district=personas.district,
             actor=personas.case_manager,
             action=AuditAction.VIEW,
             object_type="plans.goal",
@@ -113,3 +116,14 @@ def test_audit_entries_never_hold_the_students_name(client_for, personas: Person
         flat = " ".join(str(value) for value in entry.__dict__.values())
         assert "Zebulon" not in flat
         assert "Quillfeather" not in flat
+
+
+def test_a_system_entry_about_a_student_carries_the_students_district(client_for, personas: Personas) -> None:
+    audit.record(
+        actor=None, action=AuditAction.UPDATE, object_type="plans.plan", student_id=personas.student.id
+    )
+    entry = AuditEntry.objects.get(actor=None, student_id=personas.student.id)
+    assert entry.district_id == personas.district.id
+    page = client_for(personas.district_admin).get(log_url(personas)).content.decode()
+    assert "No one signed in (system)" in page
+    assert "Changed the student&#x27;s plan" in page

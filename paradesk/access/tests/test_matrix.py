@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import uuid
+from collections.abc import Sequence
 from functools import partial
 from typing import Any, cast
 
@@ -18,7 +19,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from paradesk.access.models import ApiToken
-from paradesk.access.routes import ROUTES, Route, Target
+from paradesk.access.policy import Standing, standings_toward
+from paradesk.access.routes import ROUTES, Gate, Route, Target
 from paradesk.access.tests import walk
 from paradesk.people.models import Staff
 from paradesk.plans.actions import amend_plan
@@ -34,13 +36,15 @@ PLAN_BOUND_WRITES = sorted(
 )
 
 
-def check_page(name: str, personas: Personas, plan: Plan) -> list[str]:
-    """Every persona and nobody against one page; the mismatches, described."""
+def check_page(
+    name: str, personas: Personas, plan: Plan, people: Sequence[tuple[str, Staff | None]] | None = None
+) -> list[str]:
+    """Every persona and nobody (or the people given) against one page; the mismatches, described."""
     pages = walk.named_pages()
     assert name in pages, f"no URL pattern is named {name!r} yet (routes.py has a rule for it)"
     page, route = pages[name], ROUTES[name]
     failures = []
-    for persona, staff in walk.personas_and_anonymous(personas):
+    for persona, staff in people or walk.personas_and_anonymous(personas):
         client = walk.client_for(staff)
         url = walk.page_url(page, route, personas, plan, staff)
         expected = walk.expect(route, persona, staff, personas, plan)
@@ -87,6 +91,47 @@ def test_plan_write_forms_on_a_draft_open_for_the_case_manager(personas: Persona
         url = walk.page_url(pages[name], route, personas, draft, personas.case_manager)
         response = client.get(url)
         assert response.status_code == 200, f"{name} {url}: {walk.describe(response)}"
+
+
+# --- team rows that must grant nothing (docs/access.md, "A team role needs the matching staff role") --
+
+
+def test_rows_that_grant_nothing_leave_only_an_outsiders_standing(personas: Personas) -> None:
+    people = dict(walk.rows_granting_nothing(personas))
+    assert standings_toward(people["para_made_case_manager"], personas.student) == frozenset()
+    assert standings_toward(people["ended_para"], personas.student) == frozenset()
+    assert standings_toward(people["para_role_ended"], personas.student) == frozenset()
+    assert standings_toward(people["para_also_made_case_manager"], personas.student) == {Standing.PARA}
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_page_answers_rows_that_grant_nothing_by_its_rule(personas: Personas, name: str) -> None:
+    """A para made case manager without being a special-education teacher, a para whose assignment
+    was ended a moment ago, and one whose para role was ended answer like an outsider; a para who
+    was also made case manager answers like a para (the tester's New plan form is 403)."""
+    failures = check_page(name, personas, personas.plan, walk.rows_granting_nothing(personas))
+    assert not failures, "\n".join(failures)
+
+
+def test_pages_for_everyone_never_name_the_student_to_rows_that_grant_nothing(personas: Personas) -> None:
+    pages = walk.named_pages()
+    shown = []
+    for name, route in ROUTES.items():
+        if route.gate != Gate.SIGNED_IN or route.method != "GET" or name not in pages:
+            continue
+        for persona, staff in walk.rows_granting_nothing(personas):
+            if persona == "para_also_made_case_manager":
+                continue
+            url = walk.page_url(pages[name], route, personas, personas.plan, staff)
+            response = walk.rolled_back(partial(walk.send, walk.client_for(staff), "GET", url))
+            if personas.student.last_name in response.content.decode(errors="replace"):
+                shown.append(f"{persona}: {url}")
+    assert not shown, "\n".join(shown)
+
+
+def test_api_answers_rows_that_grant_nothing_by_its_rule(personas: Personas) -> None:
+    failures = check_api(personas, personas.plan, walk.rows_granting_nothing(personas))
+    assert not failures, "\n".join(failures)
 
 
 def test_revoking_someone_elses_token_is_not_found(personas: Personas) -> None:
@@ -181,18 +226,21 @@ def test_api_urls_outside_the_schema_answer_by_their_rule(personas: Personas) ->
     assert not failures, "\n".join(failures)
 
 
-def check_api(personas: Personas, plan: Plan) -> list[str]:
+def check_api(
+    personas: Personas, plan: Plan, people: Sequence[tuple[str, Staff | None]] | None = None
+) -> list[str]:
     _api, routes = load_api()
     schema = api_schema()
     components = schema.get("components", {}).get("schemas", {})
     failures = []
-    clients = {persona: walk.client_for(staff) for persona, staff in walk.personas_and_anonymous(personas)}
+    people = people or walk.personas_and_anonymous(personas)
+    clients = {persona: walk.client_for(staff) for persona, staff in people}
     for operation in walk.api_operations(schema):
         route = routes.get(operation.operation_id)
         if route is None:
             failures.append(f"{operation.operation_id}: no rule in API_ROUTES")
             continue
-        for persona, staff in walk.personas_and_anonymous(personas):
+        for persona, staff in people:
             client = clients[persona]
             url = walk.api_url(operation, route, personas, plan, staff)
 

@@ -104,10 +104,13 @@ def test_export_holds_the_access_history_oldest_first(client_for, personas: Pers
     lines = re.findall(r'<tr class="access-line">(.*?)</tr>', history, re.DOTALL)
     assert len(lines) == 2
     assert "Maria Assigned" in lines[0]
-    assert "Viewed" in lines[0]
-    assert "plans.plan" in lines[0]
+    assert "1:1 paraprofessional" in lines[0]
+    assert "Viewed the student&#x27;s plan" in lines[0]
+    assert "plans.plan" not in history
+    assert str(personas.plan.id) not in history
     assert "Dana District" in lines[1]
-    assert "Exported" in lines[1]
+    assert "District administrator" in lines[1]
+    assert "Exported the student&#x27;s complete record" in lines[1]
 
 
 def test_export_is_audited(client_for, personas: Personas) -> None:

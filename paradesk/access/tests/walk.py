@@ -22,7 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from paradesk.access.models import ApiToken
 from paradesk.access.policy import Action, allowed, standings_toward
 from paradesk.access.routes import Gate, Route, Target
-from paradesk.people.models import Assignment, Role, RoleKind, Staff
+from paradesk.people.actions import end_assignment
+from paradesk.people.models import Assignment, Role, RoleKind, Staff, TeamRole
 from paradesk.plans.models import (
     AbcOption,
     Accommodation,
@@ -277,6 +278,50 @@ def page_url(page: Page, route: Route, personas: Personas, plan: Plan, requester
     if route.target == Target.CALENDAR_TOKEN:
         return reverse(page.name, kwargs={page.kwargs[0]: calendar_token(personas)})
     return reverse(page.name, kwargs={page.kwargs[0]: target_id(personas, route.target, plan, requester)})
+
+
+# --- team rows that grant nothing ----------------------------------------------------------------------
+
+
+def rows_granting_nothing(personas: Personas) -> list[tuple[str, Staff]]:
+    """People whose team rows must grant nothing (made once per test): a para given the team role
+    case manager by an old row (no special-education teacher role), the same on top of a real para
+    assignment, a para whose assignment was ended a moment ago, and one whose para role was ended."""
+    found = Staff.objects.filter(email__startswith="rows-granting-nothing.", district=personas.district)
+    if found.exists():
+        return [(staff.email.split(".")[1], staff) for staff in found.order_by("email")]
+
+    def para(name: str) -> Staff:
+        staff = Staff.objects.create_user(
+            email=f"rows-granting-nothing.{name}.{personas.district.pk.hex[:6]}@example.test",
+            full_name=name.replace("_", " ").title(),
+            district=personas.district,
+        )
+        Role.objects.create(
+            district=personas.district, staff=staff, school=personas.school, kind=RoleKind.PARA
+        )
+        return staff
+
+    def team_row(staff: Staff, team_role: str) -> Assignment:
+        return Assignment.objects.create(
+            district=personas.district,
+            staff=staff,
+            student=personas.student,
+            team_role=team_role,
+            start_date=datetime.date(2020, 8, 1),
+        )
+
+    made_case_manager = para("para_made_case_manager")
+    team_row(made_case_manager, TeamRole.CASE_MANAGER)
+    also = para("para_also_made_case_manager")
+    team_row(also, TeamRole.PARA_SMALL_GROUP)
+    team_row(also, TeamRole.CASE_MANAGER)
+    ended = para("ended_para")
+    end_assignment(actor=personas.school_admin, assignment=team_row(ended, TeamRole.PARA_ONE_TO_ONE))
+    role_ended = para("para_role_ended")
+    team_row(role_ended, TeamRole.PARA_ONE_TO_ONE)
+    Role.objects.filter(staff=role_ended).update(active=False)
+    return rows_granting_nothing(personas)
 
 
 # --- expected answers -----------------------------------------------------------------------------

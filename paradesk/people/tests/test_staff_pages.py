@@ -354,14 +354,17 @@ def test_assignment_form_offers_only_students_in_scope(client_for, personas: Per
     assert "ELSEWHERE1" not in page
 
 
-def test_ending_an_assignment_sets_todays_end_date_and_audits(client_for, personas: Personas) -> None:
+def test_ending_an_assignment_sets_its_end_moment_and_todays_end_date_and_audits(
+    client_for, personas: Personas
+) -> None:
     assignment = persona_assignment(personas)
     response = client_for(personas.district_admin).post(reverse("assignment_end", args=[assignment.id]))
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.end_date == today()
+    assert assignment.ended_at is not None
     entry = AuditEntry.objects.get(action=AuditAction.UPDATE, object_id=str(assignment.id))
-    assert entry.changed_fields == ["end_date"]
+    assert entry.changed_fields == ["end_date", "ended_at"]
     assert entry.student_id == personas.student.id
 
 

@@ -135,7 +135,11 @@ def test_an_ended_assignment_takes_the_student_off_the_dashboard(personas: Perso
 
 
 def test_provider_sees_the_students_they_serve(personas: Personas) -> None:
-    assert personas.measure.name in page_of(personas.provider)
+    """The persona provider is a speech-language pathologist and the plan's measures are a reading
+    goal's and a target behavior's: listed after hers, as other disciplines' (docs/access.md)."""
+    page = page_of(personas.provider, show="all")
+    assert personas.student.display_name in page
+    assert personas.measure.name in page
 
 
 @pytest.mark.parametrize(
