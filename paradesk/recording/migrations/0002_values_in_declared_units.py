@@ -19,6 +19,26 @@ def to_declared_units(apps, schema_editor):
     )
 
 
+DEFAULT_PROMPT_HIERARCHY = ["independent", "gestural", "verbal", "model", "partial_physical", "full_physical"]
+
+
+def task_steps_at_support_level(apps, schema_editor):
+    """A task analysis's value is now the share of steps done at or below the goal's support level
+    (it was the share done independently): recomputed from the stored steps where a support level
+    other than the first is set."""
+    Observation = apps.get_model("recording", "Observation")
+    wanted = Observation.objects.filter(measure__method="task_analysis").exclude(measure__goal_support_level="")
+    for observation in wanted.select_related("measure").iterator():
+        measure = observation.measure
+        hierarchy = list(measure.prompt_hierarchy or DEFAULT_PROMPT_HIERARCHY)
+        steps = (observation.facts or {}).get("steps") or []
+        if measure.goal_support_level not in hierarchy or not steps:
+            continue
+        limit = hierarchy.index(measure.goal_support_level)
+        within = sum(1 for step in steps if step in hierarchy and hierarchy.index(step) <= limit)
+        Observation.objects.filter(pk=observation.pk).update(value=100 * within / len(steps))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -28,4 +48,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(to_declared_units, migrations.RunPython.noop),
+        migrations.RunPython(task_steps_at_support_level, migrations.RunPython.noop),
     ]
