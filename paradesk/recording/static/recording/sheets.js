@@ -122,7 +122,7 @@
       this.draftId = draft.id;
       this.sessionId = draft.session_id;
       this.startedAt = draft.started_at;
-      this.data = draft.data;
+      this.data = this.resumed(draft.data);
       if (draft.correction) this.takeCorrection(draft.correction);
     },
 
@@ -258,6 +258,7 @@
 
     // The defaults a sheet overrides.
     canFinish: function () { return true; },
+    resumed: function (data) { return data; },
     start: function () { return {}; },
     facts: function () { return {}; },
     restore: function (facts) { return facts; },
@@ -406,6 +407,16 @@
     windows: function () {
       if (!this.data.timed) this.data.timed = [];
       return this.data.timed;
+    },
+    // A draft begun before the sheets had a stopwatch timed everything from its opening: it keeps
+    // that, so its taps stay inside the observed time.
+    resumed: function (data) {
+      if (data.timed === undefined) {
+        data.timed = [[0, round(Math.max(0, (store.now() - new Date(this.startedAt)) / 1000))]];
+        data.running_since = null;
+        data.stopped = true;
+      }
+      return data;
     },
     runningSince: function () {
       return this.data.running_since === undefined ? null : this.data.running_since;
