@@ -100,23 +100,25 @@ def figure_of(measure: Measure) -> str:
     return figure_name(measure.method, measure.unit, measure.goal_support_level, hierarchy)
 
 
-def rounded(value: float) -> Decimal:
-    """One decimal, halves up, as a person rounds by hand (2.25 minutes reads 2.3)."""
-    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+def rounded(value: float, digits: int = 1) -> Decimal:
+    """To ``digits`` decimals, halves up, as a person rounds by hand (2.25 minutes reads 2.3)."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
-def number_text(value: float) -> str:
-    """At most one decimal, in the person's locale."""
-    shown = rounded(value)
+def number_text(value: float, digits: int = 1) -> str:
+    """At most ``digits`` decimals (no trailing zeros), in the person's locale."""
+    shown = rounded(value, digits).normalize()
     whole = shown == shown.to_integral_value()
-    return str(formats.number_format(int(shown) if whole else shown, decimal_pos=None if whole else 1))
+    places = 0 if whole else -shown.as_tuple().exponent  # type: ignore[operator]
+    return str(formats.number_format(int(shown) if whole else shown, decimal_pos=None if whole else places))
 
 
-def value_text(method: str, unit: str, value: float | None) -> str:
-    """A session value with its unit, as a family reads it: "85%", "2.3 minutes", "38 per minute"."""
+def value_text(method: str, unit: str, value: float | None, digits: int = 1) -> str:
+    """A session value with its unit, as a family reads it: "85%", "2.3 minutes", "38 per minute".
+    A value the teacher wrote in the plan keeps its two decimals (``digits=2``: 1.25 minutes)."""
     if value is None:
         return "—"
-    number = number_text(value)
+    number = number_text(value, digits)
     found = units.unit_of(method, unit)
     one = 1 if rounded(value) == 1 else 2  # "1 minute", "1.5 minutes"
     words = {
@@ -132,3 +134,8 @@ def value_text(method: str, unit: str, value: float | None) -> str:
 
 def measure_value_text(measure: Measure, value: float | None) -> str:
     return value_text(measure.method, measure.unit, value)
+
+
+def written_value_text(measure: Measure, value: float | None) -> str:
+    """A baseline or target as the plan writes it, to its two decimals."""
+    return value_text(measure.method, measure.unit, value, digits=2)

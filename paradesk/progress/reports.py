@@ -240,13 +240,14 @@ def baseline_level(progress: series.MeasureProgress) -> Level:
     )
     if measure.baseline_value is not None:
         value = float(measure.baseline_value)
+        written = figures.written_value_text(measure, value)
         words = _("as written in the plan")
         if found is not None and round(found.value, 1) != round(value, 1):
             words = _("as written in the plan; from the data, %(value)s, the %(how)s") % {
                 "value": value_text(measure, found.value),
                 "how": data_words,
             }
-        return Level(value, value_text(measure, value), words)
+        return Level(value, written, words)
     if found is not None and data_words is not None:
         return Level(found.value, value_text(measure, found.value), data_words)
     return Level(None, value_text(measure, None), _("not yet known"))
@@ -288,7 +289,7 @@ class ReportLine:
         if target is None:
             return _("not set")
         words = {
-            "value": value_text(self.measure, target.value),
+            "value": figures.written_value_text(self.measure, target.value),
             "date": date_text(analysis.day_date(target.day)),
         }
         if target.adjusted:

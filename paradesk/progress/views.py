@@ -86,6 +86,11 @@ def date_of(day: float | None) -> str:
     return "" if day is None else graphs.date_text(day)
 
 
+def aimline_value(measure: Measure, data: dict[str, Any], end: str) -> str:
+    line = data["aimline"]
+    return "" if line is None else figures.written_value_text(measure, line[end]["value"])
+
+
 def measure_progress(request: HttpRequest, measure_id: uuid.UUID) -> HttpResponse:
     """A measure's graph across its plan versions, what the decision rules say in plain words, the
     baseline, aimline, trends, mastery and agreement, and the teacher's actions."""
@@ -113,12 +118,14 @@ def measure_progress(request: HttpRequest, measure_id: uuid.UUID) -> HttpRespons
         ),
         "plan_baseline_text": ""
         if measure.baseline_value is None
-        else figures.measure_value_text(measure, float(measure.baseline_value)),
+        else figures.written_value_text(measure, float(measure.baseline_value)),
         "baseline_until": date_of(result.baseline.day if result.baseline else None),
         "against_goal": words.against_goal_words(progress) if result.against_goal else "",
         "figure": figures.figure_of(measure),
         "aimline": data["aimline"],
         "aimline_from": date_of(data["aimline"]["from"]["x"]) if data["aimline"] else "",
+        "aimline_start": aimline_value(measure, data, "from"),
+        "aimline_target": aimline_value(measure, data, "to"),
         "aimline_to": date_of(data["aimline"]["to"]["x"]) if data["aimline"] else "",
         "trends": trend_rows(progress),
         "current_points": len(result.current),

@@ -112,7 +112,7 @@ def moments(
     rng: random.Random, days: list[datetime.date], zone: zoneinfo.ZoneInfo, measure: Measure
 ) -> Iterator[Moment]:
     growth = rng.uniform(0.5, 1.1)  # how far the learner gets over the weeks shown
-    start_skill = rng.uniform(0.1, 0.35)
+    start_skill = rng.uniform(0.0, 0.12)  # the first sessions sit near the plan's written baseline
     chosen = [day for day in days if day.weekday() in (0, 2, 4)]
     for index, day in enumerate(chosen):
         progress = index / max(1, len(chosen) - 1)

@@ -594,6 +594,53 @@ def test_measure_form_saves_task_steps_and_prompt_hierarchy(
     assert measure.prompt_hierarchy[0] == "independent" and len(measure.prompt_hierarchy) == 6
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (
+            {"method": "partial_interval", "interval_seconds": "1", "interval_count": "100000"},
+            "interval_count",
+        ),
+        ({"baseline_value": "99999"}, "baseline_value"),
+        ({"method": "irt", "unit": "minutes", "target_value": "5000"}, "target_value"),
+        ({"method": "rating", "rating_min": "1", "rating_max": "5", "target_value": "7"}, "target_value"),
+        ({"method": "trials", "trials_per_session": "100000"}, "trials_per_session"),
+        ({"method": "count", "unit": "minutes"}, "unit"),
+        ({"target_date": "0001-01-01"}, "target_date"),
+        ({"target_date": "9999-12-31"}, "target_date"),
+        (
+            {"method": "task_analysis", "chaining": "forward", "task_steps": "step one\nst\x00ep two"},
+            "task_steps",
+        ),
+        ({"method": "trials", "prompt_hierarchy": "independent\nver\x00bal"}, "prompt_hierarchy"),
+        ({"method": "task_analysis", "chaining": "forward", "task_steps": "x" * 300}, "task_steps"),
+        ({"name": "a" * 90}, "name"),
+    ],
+)
+def test_measure_form_refuses_an_absurd_plan_beside_the_field(
+    client: Client, personas: Personas, draft: Plan, change: dict[str, str], field: str
+) -> None:
+    """A session longer than a school day, a value outside its unit, a date in year 1 or 9999, a NUL
+    or an endless line in the steps: a message beside the field, and nothing saved."""
+    signed_in(client, personas.case_manager)
+    before = Measure.objects.filter(plan=draft).count()
+    data = valid_data("measure", draft) | change
+    response = client.post(reverse("measure_create", args=[draft.id]), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors, response.context["form"].errors
+    assert Measure.objects.filter(plan=draft).count() == before
+
+
+def test_snapshot_form_refuses_a_field_longer_than_a_page(client: Client, personas: Personas) -> None:
+    signed_in(client, personas.case_manager)
+    url = reverse("snapshot_edit", args=[personas.student.id])
+    response = client.post(url, {"triggers": "Loud bells. " * 1800})
+    assert response.status_code == 200
+    assert "triggers" in response.context["form"].errors
+    personas.student.snapshot.refresh_from_db()
+    assert personas.student.snapshot.triggers == "Loud bells"
+
+
 def test_direction_form_rejects_a_measure_from_another_plan(
     client: Client, personas: Personas, draft: Plan
 ) -> None:

@@ -90,7 +90,7 @@ def test_the_page_shows_the_figures_and_every_session(client_for: Any, personas:
     known_series(personas)
     page = text(client_for(personas.case_manager).get(url_of(personas.measure.id)))
     assert "25%: the median of the first 3 sessions, to Oct. 7, 2026. The aimline starts here." in page
-    assert "From 25 on Oct. 7, 2026 to 95 by Dec. 16, 2026: 7 a week needed." in page
+    assert "From 25% on Oct. 7, 2026 to 95% by Dec. 16, 2026: 7 a week needed." in page
     # Trends by all three estimators, per week: 5 a day on 4 points.
     trends = re.search(r'<table class="trends">(.*?)</table>', page, re.S)
     assert trends and trends.group(1).count("<td>35</td>") == 3
