@@ -619,3 +619,27 @@ def test_a_rate_is_what_the_para_timed_not_the_time_the_sheet_was_open(
     timed = stored.facts["timed"]
     assert sum(stop - start for start, stop in timed) == pytest.approx(60)
     assert_clean(page, problems)
+
+
+def test_the_trials_sheet_shows_the_figure_the_graph_will_show(
+    phone: tuple[BrowserContext, Page, Problems], personas: Personas
+) -> None:
+    """The goal wants independence: correct independently, correct with a verbal prompt, incorrect,
+    correct independently. The sheet says "% correct independently: 50%" (the stored value) and,
+    apart, "correct with any prompt 75%"; the server stores 50."""
+    _context, page, problems = phone
+    sign_in(page, personas.assigned_para)
+    sheet = open_measure(page, personas.measure.name)
+    sheet.locator(".tap-correct").click()
+    sheet.locator(".tap-correct").click()
+    sheet.locator(".level-picker-small").get_by_role("button", name="Verbal").click()
+    sheet.locator(".tap-incorrect").click()
+    sheet.locator(".tap-correct").click()
+    expect(sheet.locator(".tally-figure")).to_have_text("% correct independently")
+    expect(sheet.locator(".tally-percent")).to_have_text("50%")
+    expect(sheet.locator(".tally-any")).to_contain_text("75%")
+    finish(page)
+    saved(page)
+    assert Observation.objects.get(measure=personas.measure).value == 50
+    expect(page.locator(".today-records")).to_contain_text("4 trials, % correct independently: 50%")
+    assert_clean(page, problems)

@@ -386,6 +386,22 @@
       var first = this.levels()[0];
       return this.data.steps.filter(function (s) { return s === first; }).length;
     },
+    // The stored value (docs/measurement.md): steps at or below the goal's support level, of all steps.
+    withinSupport: function (level) {
+      var levels = this.levels();
+      var goal = this.measure && this.measure.goal_support_level;
+      var limit = goal && levels.indexOf(goal) >= 0 ? levels.indexOf(goal) : 0;
+      return levels.indexOf(level) >= 0 && levels.indexOf(level) <= limit;
+    },
+    successCount: function () {
+      var self = this;
+      return this.data.steps.filter(function (s) { return self.withinSupport(s); }).length;
+    },
+    figureName: function () { return (this.measure && this.measure.figure) || text("percent_steps", "% of steps independent"); },
+    percent: function () {
+      var n = this.steps().length;
+      return n ? Math.round((100 * this.successCount()) / n) + "%" : "–";
+    },
     progress: function () { return this.scoredCount() + " / " + this.steps().length; },
     unscored: function () { return this.scoredCount() < this.steps().length; },
   };

@@ -91,7 +91,14 @@
     task_analysis: function (f, m) {
       var first = (m && m.prompt_hierarchy && m.prompt_hierarchy[0]) || "independent";
       var steps = f.steps || [];
-      return say("summary_steps", { n: steps.filter(function (s) { return s === first; }).length, total: steps.length });
+      var levels = (m && m.prompt_hierarchy && m.prompt_hierarchy.length) ? m.prompt_hierarchy : [first];
+      var goal = m && m.goal_support_level;
+      var limit = goal && levels.indexOf(goal) >= 0 ? levels.indexOf(goal) : 0;
+      var within = steps.filter(function (s) { return levels.indexOf(s) >= 0 && levels.indexOf(s) <= limit; }).length;
+      return say("summary_steps", {
+        figure: (m && m.figure) || "%", percent: (steps.length ? Math.round((100 * within) / steps.length) : 0) + "%",
+        n: within, total: steps.length,
+      });
     },
     count: function (f) {
       var n = (f.events || []).length;
