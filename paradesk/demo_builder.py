@@ -229,6 +229,7 @@ class Builder:
                 area=template.area,
                 text=template.text.format(**words),
                 present_level=template.present_level.format(**words),
+                discipline=template.discipline,
                 order=order,
             )
         )
@@ -295,6 +296,7 @@ class Builder:
                 kind=text.kind,
                 name=text.name,
                 provider_role=text.provider_role,
+                discipline=text.discipline,
                 minutes=text.minutes,
                 frequency=text.frequency,
                 period=text.period,

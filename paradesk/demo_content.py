@@ -739,6 +739,7 @@ class ServiceText:
     frequency: int
     setting: str
     period: str = "week"
+    discipline: str = ""  # the provider's discipline, for a related service
 
 
 SPECIAL_EDUCATION_SERVICES = [
@@ -760,13 +761,16 @@ SPECIAL_EDUCATION_SERVICES = [
 ]  # fmt: skip
 RELATED_SERVICES = {
     "slp": ServiceText(
-        "related", "Speech-language therapy", "Speech-language pathologist", 30, 2, "Therapy room"
+        "related", "Speech-language therapy", "Speech-language pathologist", 30, 2, "Therapy room",
+        discipline="slp",
     ),
     "ot": ServiceText(
-        "related", "Occupational therapy", "Occupational therapist", 30, 4, "Classroom and OT room", "month"
+        "related", "Occupational therapy", "Occupational therapist", 30, 4, "Classroom and OT room", "month",
+        discipline="ot",
     ),
     "bcba": ServiceText(
-        "related", "Behavior consultation", "Behavior analyst (BCBA)", 60, 2, "Classroom", "month"
+        "related", "Behavior consultation", "Behavior analyst (BCBA)", 60, 2, "Classroom", "month",
+        discipline="bcba",
     ),
 }  # fmt: skip
 ADULT_SUPPORT = {

@@ -392,8 +392,13 @@ class MeasureForm(PlanItemForm):
 class GoalForm(PlanItemForm):
     class Meta(PlanFormMeta):
         model = Goal
-        fields = ["area", "text", "present_level", "order"]
-        help_texts = {"order": _("Goals are listed by this number, then by area.")}
+        fields = ["area", "text", "present_level", "discipline", "order"]
+        help_texts = {
+            "order": _("Goals are listed by this number, then by area."),
+            "discipline": _(
+                "The related-service provider who carries this goal out; leave empty for the teacher."
+            ),
+        }
 
 
 class AccommodationForm(PlanItemForm):
@@ -409,6 +414,7 @@ class ServiceForm(PlanItemForm):
             "kind",
             "name",
             "provider_role",
+            "discipline",
             "minutes",
             "frequency",
             "period",

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from paradesk.people.models import District, Staff, Student
+from paradesk.people.models import Discipline, District, Staff, Student
 from paradesk.plans import units
 
 
@@ -124,6 +124,11 @@ class Goal(models.Model):
     area = models.CharField(_("area"), max_length=100)
     text = models.TextField(_("goal as written"))
     present_level = models.TextField(_("present level of performance"), blank=True)
+    # The related-service discipline that carries the goal out; empty: the special-education teacher.
+    # A provider's pages lead with their discipline's goals (docs/access.md, "What is a provider's own").
+    discipline = models.CharField(
+        _("carried out by"), max_length=20, choices=Discipline.choices, blank=True, default=""
+    )
     order = models.PositiveIntegerField(default=0)
     carried_from = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -463,6 +468,10 @@ class Service(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ServiceKind.choices)
     name = models.CharField(_("service"), max_length=200)
     provider_role = models.CharField(_("provided by"), max_length=100)
+    # The provider's discipline for a related service; empty for a teacher's or a para's service.
+    discipline = models.CharField(
+        _("provider's discipline"), max_length=20, choices=Discipline.choices, blank=True, default=""
+    )
     minutes = models.PositiveIntegerField(_("minutes per session"), validators=[MinValueValidator(1)])
     frequency = models.PositiveIntegerField(_("sessions"), validators=[MinValueValidator(1)])
     period = models.CharField(

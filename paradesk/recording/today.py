@@ -250,7 +250,7 @@ def active_plans(student_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[PlanC
     measures = Measure.objects.filter(plan_id__in=ids, status__in=TAUGHT).order_by("goal__order", "name")
     goal_fields = (
         "goal__text",
-        "goal__area",
+        "goal__discipline",
         "target_behavior__name",
         "target_behavior__operational_definition",
     )
@@ -399,7 +399,7 @@ def keep_providers_own_measures(
 
 def row_disciplines(row: Row) -> frozenset[str]:
     return disciplines_of_measure(
-        row["goal__area"], has_target_behavior=row["target_behavior__name"] is not None
+        row["goal__discipline"], has_target_behavior=row["target_behavior__name"] is not None
     )
 
 

@@ -8,16 +8,18 @@ plan has her service."""
 from __future__ import annotations
 
 import datetime
+import importlib
 import uuid
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 
 from paradesk.access.policy import provider_disciplines
 from paradesk.people.models import Discipline, TeamRole, today
-from paradesk.plans.disciplines import area_disciplines, measure_disciplines, service_discipline
-from paradesk.plans.models import Measure, Method, Service
+from paradesk.plans.disciplines import goal_disciplines, measure_disciplines, service_discipline
+from paradesk.plans.models import Goal, Measure, Method, Service
 from paradesk.recording.models import ServiceLog
 from paradesk.recording.today import today_for
 from paradesk.testing import AssignmentFactory, GoalFactory, MeasureFactory, Personas
@@ -28,7 +30,9 @@ SPEECH_MEASURE = "Requests made with the AAC device"
 
 
 def speech_goal_and_service(personas: Personas) -> Service:
-    goal = GoalFactory.create(plan=personas.plan, area="Communication", text="Requests help with AAC")
+    goal = GoalFactory.create(
+        plan=personas.plan, area="Communication", text="Requests help with AAC", discipline=Discipline.SLP
+    )
     MeasureFactory.create(goal=goal, name=SPEECH_MEASURE, method=Method.COUNT, prompt_hierarchy=[])
     return Service.objects.create(
         district=personas.district,
@@ -36,6 +40,7 @@ def speech_goal_and_service(personas: Personas) -> Service:
         kind="related",
         name="Speech-language therapy",
         provider_role="Speech-language pathologist",
+        discipline=Discipline.SLP,
         minutes=30,
         frequency=2,
         setting="Therapy room",
@@ -64,37 +69,28 @@ def log_minutes(personas: Personas, service: Service, minutes: int) -> None:
 # --- what belongs to a discipline ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("provided_by", "discipline"),
-    [
-        ("Speech-language pathologist", Discipline.SLP),
-        ("speech therapist", Discipline.SLP),
-        ("Occupational therapist", Discipline.OT),
-        (" OT ", Discipline.OT),
-        ("Behavior analyst (BCBA)", Discipline.BCBA),
-        ("Special-education teacher", None),
-        ("Paraprofessional", None),
-    ],
-)
-def test_a_service_belongs_to_the_discipline_it_is_provided_by(
-    provided_by: str, discipline: str | None
-) -> None:
-    assert service_discipline(Service(provider_role=provided_by)) == discipline
+def test_a_service_and_a_goal_belong_to_the_discipline_chosen_for_them() -> None:
+    """The case manager chooses the discipline (the plan forms); a teacher's or a para's has none."""
+    assert (
+        service_discipline(Service(provider_role="Speech therapy", discipline=Discipline.SLP))
+        == Discipline.SLP
+    )
+    assert service_discipline(Service(provider_role="Paraprofessional")) is None
+    assert goal_disciplines(Goal(area="Fine motor", discipline=Discipline.OT)) == {Discipline.OT}
+    assert goal_disciplines(Goal(area="Math")) == frozenset()
 
 
-@pytest.mark.parametrize(
-    ("area", "disciplines"),
-    [
-        ("Communication", {Discipline.SLP}),
-        ("Fine motor", {Discipline.OT}),
-        ("Behavior", {Discipline.BCBA}),
-        ("Self-regulation", {Discipline.BCBA, Discipline.PSYCHOLOGIST}),
-        ("Reading fluency", set()),
-        ("Math", set()),
-    ],
-)
-def test_a_goal_belongs_to_the_disciplines_of_its_area(area: str, disciplines: set[str]) -> None:
-    assert area_disciplines(area) == disciplines
+def test_the_discipline_is_read_once_from_the_words_of_existing_plans(personas: Personas) -> None:
+    """Plans written before the field had only words: the migration reads them as Paradesk did."""
+    migration = importlib.import_module("paradesk.plans.migrations.0004_goal_and_service_discipline")
+    speech = GoalFactory.create(plan=personas.plan, area=" Communication ", text="Asks for help")
+    service = speech_goal_and_service(personas)
+    Service.objects.filter(pk=service.pk).update(discipline="", provider_role="Speech therapist")
+    migration.from_words(django_apps, None)
+    speech.refresh_from_db()
+    service.refresh_from_db()
+    personas.goal.refresh_from_db()
+    assert (speech.discipline, service.discipline, personas.goal.discipline) == ("slp", "slp", "")
 
 
 def test_a_target_behavior_measure_belongs_to_the_behavior_analyst(personas: Personas) -> None:
