@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -24,6 +25,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -203,3 +209,46 @@ DEMO_PASSWORD = "paradesk-demo-2026"
 WHITENOISE_USE_FINDERS = True  # embedded mode serves static files without collectstatic
 # Dashboard: school days without data before "no recent data" (paradesk.progress.alerts.NO_DATA_SCHOOL_DAYS).
 PROGRESS_NO_DATA_SCHOOL_DAYS = 5
+
+# --- Accounts: sign-in throttling, password reset, email (issue 11) ----------------------------------
+# Failed sign-ins are counted by account and by address (django-axes); at the limit both the password
+# form and API tokens from that account or address are refused until the cool-off ends or an
+# administrator unlocks the account (paradesk/access/lockout.py).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("PARADESK_SIGNIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("PARADESK_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The sign-in form names its email field "username" (Django's AuthenticationForm).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "paradesk.access.lockout.account_tried"
+AXES_LOCKOUT_CALLABLE = "paradesk.access.lockout.locked_out_response"
+AXES_VERBOSE = False
+
+# Console in the embedded mode; SMTP when PARADESK_EMAIL_HOST is set (Django 6.1's MAILERS; the
+# older EMAIL_* settings are deprecated there).
+EMAIL_HOST_NAME = env_str("PARADESK_EMAIL_HOST")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": EMAIL_HOST_NAME,
+            "port": env_int("PARADESK_EMAIL_PORT", 587),
+            "username": env_str("PARADESK_EMAIL_USER"),
+            "password": env_str("PARADESK_EMAIL_PASSWORD"),
+            "use_tls": env_bool("PARADESK_EMAIL_USE_TLS", True),
+            "timeout": 20,
+        },
+    }
+    if EMAIL_HOST_NAME
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = env_str("PARADESK_EMAIL_FROM", "Paradesk <paradesk@localhost>")
+# A reset or invitation link works for three days (Django's default is three too; said here so the
+# invitation's wording and the setting cannot drift apart).
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
+from paradesk.access import lockout
 from paradesk.access.models import ApiToken, hash_token
 from paradesk.people.models import Staff
 
@@ -51,10 +52,19 @@ class ApiTokenAuth(HttpBearer):
     """`Authorization: Bearer pdk_...`, checked against the stored hash of a personal token."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
-        staff = staff_for_token(token.strip())
-        if staff is not None:
-            # Code below the API reads request.user like the pages do.
-            request.user = staff
+        """Wrong tokens count like wrong passwords (by address and by the token tried); while the
+        address is locked out even a right token is refused, so guessing gains nothing."""
+        raw = token.strip()
+        if not lockout.token_attempt_allowed(request, raw):
+            # The lockout middleware answers with the reason (paradesk.access.lockout).
+            request.axes_locked_out = True  # type: ignore[attr-defined]
+            return None
+        staff = staff_for_token(raw)
+        if staff is None:
+            lockout.note_failed_token(request, raw)
+            return None
+        # Code below the API reads request.user like the pages do.
+        request.user = staff
         return staff
 
 

@@ -26,6 +26,11 @@ class AuditAction(models.TextChoices):
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_OUT = "sign_out", _("Signed out")
     SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    LOCKED_OUT = "locked_out", _("Locked out of sign-in")
+    UNLOCK = "unlock", _("Unlocked sign-in")
+    PASSWORD = "password", _("Changed the password")
+    INVITE = "invite", _("Sent a sign-in link")
+    DEACTIVATE = "deactivate", _("Deactivated the account")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

@@ -49,6 +49,7 @@ class Target(StrEnum):
     CALENDAR_TOKEN = "calendar_token"  # a calendar feed's secret token (the public .ics URL)
     PLAN_PERIOD = "plan_period"  # a plan and one of its reporting periods (two ids in the URL)
     REPORT_BATCH = "report_batch"  # one's own progress-report batch, by id
+    RESET_LINK = "reset_link"  # a password-reset link's user id and token (two parts in the URL)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,13 @@ ROUTES: dict[str, Route] = {
     "caseload": Route(Gate.SIGNED_IN),
     "my_students": Route(Gate.SIGNED_IN),
     "class_accommodations": Route(Gate.SIGNED_IN),
+    # Accounts: one's own password; resetting a forgotten one is public (nobody is signed in).
+    "password_change": Route(Gate.SIGNED_IN),
+    "password_change_done": Route(Gate.SIGNED_IN),
+    "password_reset": Route(Gate.PUBLIC),
+    "password_reset_done": Route(Gate.PUBLIC),
+    "password_reset_confirm": Route(Gate.PUBLIC, target=Target.RESET_LINK),
+    "password_reset_complete": Route(Gate.PUBLIC),
     "api_tokens": Route(Gate.SIGNED_IN),
     "api_token_revoke": Route(Gate.SIGNED_IN, target=Target.TOKEN, method="POST"),
     "student_detail": student(VIEW, Target.STUDENT),
@@ -107,6 +115,7 @@ ROUTES: dict[str, Route] = {
     "staff_list": Route(Gate.STAFF_ADMIN),
     "staff_create": Route(Gate.STAFF_ADMIN),
     "staff_detail": Route(Gate.STAFF_ADMIN, target=Target.STAFF),
+    "staff_unlock": Route(Gate.STAFF_ADMIN, target=Target.STAFF, method="POST"),
     "role_create": Route(Gate.STAFF_ADMIN, target=Target.STAFF),
     "role_end": Route(Gate.STAFF_ADMIN, target=Target.ROLE, method="POST"),
     "assignment_create": Route(Gate.STAFF_ADMIN, target=Target.STAFF),

@@ -1,6 +1,7 @@
 """Sign-in, sign-out and failed sign-in, written to the audit log.
 
-A failed attempt names no one: the typed email may belong to nobody, and the password is never
+A failed attempt names the account tried (paradesk.access.lockout.account_entry), so targeted
+guessing shows in the log; its actor is nobody (who typed is not known) and the password is never
 kept. Django's test client logs people in and out with a bare request that never came over the
 network (`Client.force_login`, `Client.logout`); that is not a sign-in, so it is not recorded.
 """
@@ -12,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from paradesk.access import audit
+from paradesk.access.lockout import account_tried, record_attempt
 from paradesk.access.models import AuditAction
 from paradesk.people.models import Staff
 
@@ -34,5 +36,5 @@ def record_sign_out(sender: object, request: HttpRequest | None, user: Staff | N
 def record_failed_sign_in(
     sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    # Deliberately ignores `credentials`: neither the password nor the typed email is kept.
-    audit.record(actor=None, action=AuditAction.SIGN_IN_FAILED, object_type="sign_in")
+    # Only the account is read from `credentials`: the password is never kept.
+    record_attempt(AuditAction.SIGN_IN_FAILED, account_tried(request, credentials))

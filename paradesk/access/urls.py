@@ -1,6 +1,6 @@
 from django.urls import path
 
-from paradesk.access import views
+from paradesk.access import password_views, views
 
 urlpatterns = [
     path("students/<uuid:student_id>/access-log/", views.student_access_log, name="student_access_log"),
@@ -11,6 +11,28 @@ urlpatterns = [
         "students/<uuid:student_id>/record-export.pdf",
         views.student_record_export_pdf,
         name="student_record_export_pdf",
+    ),
+    path("account/password/", password_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "account/password/changed/",
+        password_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password-reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        password_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        password_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/complete/",
+        password_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
     path("account/tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from paradesk.access import lockout
 from paradesk.access.helpers import AdminScope, access_assignment, access_role, access_staff, admin_scope
 from paradesk.people import actions
 from paradesk.people.forms import AssignmentForm, RoleForm, StaffCreateForm, StaffFilterForm
@@ -117,8 +118,23 @@ def staff_detail(request: HttpRequest, staff_id: object) -> HttpResponse:
         (role, role.active and scope.covers_school(role.school_id))
         for role in staff.roles.select_related("school").order_by("-active", "kind", "school__name")
     ]
-    context = {"staff": staff, "roles": roles, "assignments": assignment_rows(scope, staff)}
+    context = {
+        "staff": staff,
+        "roles": roles,
+        "assignments": assignment_rows(scope, staff),
+        "locked_out": lockout.is_locked_out(staff),
+    }
     return render(request, "people/staff_detail.html", context)
+
+
+@require_POST
+def staff_unlock(request: HttpRequest, staff_id: object) -> HttpResponse:
+    """Lift a sign-in lockout of a staff member in the administrator's scope (audited)."""
+    actor = signed_in(request)
+    staff, _scope = access_staff(actor, staff_id)
+    lockout.unlock(actor=actor, staff=staff)
+    messages.success(request, _("Sign-in unlocked. They can sign in again now."))
+    return redirect("staff_detail", staff_id=staff.id)
 
 
 def role_create(request: HttpRequest, staff_id: object) -> HttpResponse:

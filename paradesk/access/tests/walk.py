@@ -274,6 +274,8 @@ def page_url(page: Page, route: Route, personas: Personas, plan: Plan, requester
         return reverse(page.name)
     if route.target == Target.PLAN_PERIOD:
         return reverse(page.name, kwargs=plan_period_kwargs(plan))
+    if route.target == Target.RESET_LINK:
+        return reverse(page.name, kwargs={"uidb64": "MQ", "token": "not-a-real-token"})
     assert len(page.kwargs) == 1, f"{page.name} should take exactly one id, takes {page.kwargs}"
     if route.target == Target.CALENDAR_TOKEN:
         return reverse(page.name, kwargs={page.kwargs[0]: calendar_token(personas)})
