@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from paradesk.access import audit
-from paradesk.access.models import AuditAction
+from paradesk.access.models import ApiToken, AuditAction
 from paradesk.people.models import Assignment, District, Role, RoleKind, School, Staff, Student, today
 
 
@@ -132,3 +139,67 @@ def end_assignment(*, actor: Staff, assignment: Assignment) -> Assignment:
         changed_fields=["ended_at", "end_date"],
     )
     return assignment
+
+
+# Accounts: an administrator sets a password, sends a sign-in link, or deactivates an account.
+
+
+@transaction.atomic
+def set_staff_password(*, actor: Staff, staff: Staff, password: str) -> Staff:
+    """Give a staff member a password (their other sessions end: Django checks the password's hash
+    on every request)."""
+    staff.set_password(password)
+    staff.save(update_fields=["password"])
+    audit.record(actor=actor, action=AuditAction.PASSWORD, obj=staff, changed_fields=["password"])
+    return staff
+
+
+def send_sign_in_link(*, actor: Staff, staff: Staff, base_url: str) -> None:
+    """Email the staff member a link to choose their own password (an invitation, or a reset the
+    administrator starts). Django's reset form skips accounts without a usable password, which is
+    exactly a new staff member's, so the link is made here with the same token generator."""
+    context = {
+        "user": staff,
+        "uid": urlsafe_base64_encode(force_bytes(staff.pk)),
+        "token": default_token_generator.make_token(staff),
+        "link_base": base_url.rstrip("/"),
+        "invited_by": actor.full_name,
+    }
+    subject = "".join(render_to_string("people/sign_in_link_subject.txt", context).splitlines())
+    body = render_to_string("people/sign_in_link_email.txt", context)
+    send_mail(subject, body, None, [staff.email])
+    audit.record(actor=actor, action=AuditAction.INVITE, obj=staff)
+
+
+def end_sessions_of(staff: Staff) -> int:
+    """Delete every live session signed in as the staff member; the count deleted. Sessions are
+    stored signed, not indexed by person, so each live one is read (deactivation is rare)."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(staff.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def deactivate_staff(*, actor: Staff, staff: Staff) -> Staff:
+    """Stop a staff member signing in: their sessions end and their API tokens are revoked at once.
+    The account and everything they recorded stay (nothing recorded is lost)."""
+    now = timezone.now()
+    staff.is_active = False
+    staff.save(update_fields=["is_active"])
+    revoked = ApiToken.objects.filter(staff=staff, revoked_at__isnull=True).update(revoked_at=now)
+    end_sessions_of(staff)
+    changed = ["is_active", "api_tokens"] if revoked else ["is_active"]
+    audit.record(actor=actor, action=AuditAction.DEACTIVATE, obj=staff, changed_fields=changed)
+    return staff
+
+
+@transaction.atomic
+def reactivate_staff(*, actor: Staff, staff: Staff) -> Staff:
+    """Let a deactivated staff member sign in again (with a password they set or are sent)."""
+    staff.is_active = True
+    staff.save(update_fields=["is_active"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=staff, changed_fields=["is_active"])
+    return staff

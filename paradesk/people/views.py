@@ -11,6 +11,7 @@ import datetime
 from typing import cast
 
 from django.contrib import messages
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -197,3 +198,43 @@ def assignment_end(request: HttpRequest, assignment_id: object) -> HttpResponse:
     actions.end_assignment(actor=actor, assignment=assignment)
     messages.success(request, _("Assignment ended."))
     return back_to_staff(request, assignment.staff)
+
+
+def staff_set_password(request: HttpRequest, staff_id: object) -> HttpResponse:
+    """An administrator in scope gives a staff member a password (an initial one, or a new one)."""
+    actor = signed_in(request)
+    staff, _scope = access_staff(actor, staff_id)
+    form = SetPasswordForm(staff, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.set_staff_password(actor=actor, staff=staff, password=form.cleaned_data["new_password1"])
+        messages.success(request, _("Password set. Tell them in person, never by email."))
+        return redirect("staff_detail", staff_id=staff.id)
+    return render(request, "people/staff_password.html", {"form": form, "staff": staff})
+
+
+@require_POST
+def staff_invite(request: HttpRequest, staff_id: object) -> HttpResponse:
+    """Email the staff member a link to choose their own password."""
+    actor = signed_in(request)
+    staff, _scope = access_staff(actor, staff_id)
+    actions.send_sign_in_link(actor=actor, staff=staff, base_url=request.build_absolute_uri("/"))
+    messages.success(
+        request, _("A link to choose a password was sent to %(email)s.") % {"email": staff.email}
+    )
+    return redirect("staff_detail", staff_id=staff.id)
+
+
+@require_POST
+def staff_deactivate(request: HttpRequest, staff_id: object) -> HttpResponse:
+    """Deactivate (or, with `reactivate`, reactivate) a staff member's account."""
+    actor = signed_in(request)
+    staff, _scope = access_staff(actor, staff_id)
+    if request.POST.get("reactivate"):
+        actions.reactivate_staff(actor=actor, staff=staff)
+        messages.success(request, _("Account reactivated."))
+    elif staff.pk == actor.pk:
+        messages.error(request, _("You cannot deactivate your own account; ask another administrator."))
+    else:
+        actions.deactivate_staff(actor=actor, staff=staff)
+        messages.success(request, _("Account deactivated: their sessions and API tokens stopped working."))
+    return redirect("staff_detail", staff_id=staff.id)
