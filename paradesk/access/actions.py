@@ -6,15 +6,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from paradesk.access import audit
-from paradesk.access.models import ApiToken, AuditAction
+from paradesk.access.models import DEFAULT_TOKEN_DAYS, ApiToken, AuditAction
 from paradesk.people.models import Staff
 
 
 @transaction.atomic
-def issue_api_token(*, actor: Staff, name: str) -> tuple[ApiToken, str]:
-    """A new personal token and its raw value, which the caller shows once and never keeps."""
-    token, raw = ApiToken.issue(actor, name)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=token, changed_fields=["name"])
+def issue_api_token(*, actor: Staff, name: str, days: int = DEFAULT_TOKEN_DAYS) -> tuple[ApiToken, str]:
+    """A new personal token valid for `days` days and its raw value, which the caller shows once and
+    never keeps."""
+    token, raw = ApiToken.issue(actor, name, days)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=token, changed_fields=["name", "expires_at"])
     return token, raw
 
 

@@ -25,11 +25,16 @@ LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
 def staff_for_token(raw: str) -> Staff | None:
-    """The active staff member a token belongs to, if the token is known and not revoked."""
+    """The active staff member a token belongs to, if the token is known, not revoked and not expired."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
-        ApiToken.objects.filter(token_hash=hash_token(raw), revoked_at__isnull=True, staff__is_active=True)
+        ApiToken.objects.filter(
+            token_hash=hash_token(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            staff__is_active=True,
+        )
         .select_related("staff")
         .first()
     )

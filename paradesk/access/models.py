@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import uuid
@@ -63,6 +64,12 @@ class AuditEntry(models.Model):
         return f"{self.action} {self.object_type} {self.object_id}"
 
 
+# A token is a password a program keeps: it expires, by default after 90 days and never later than
+# a year, so a forgotten one on an old Chromebook stops working by itself.
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -77,6 +84,7 @@ class ApiToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -85,9 +93,16 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, staff: Staff, name: str) -> tuple[ApiToken, str]:
-        """A new token and its raw value, which is shown once and never stored."""
+    def issue(cls, staff: Staff, name: str, days: int = DEFAULT_TOKEN_DAYS) -> tuple[ApiToken, str]:
+        """A new token valid for `days` days, and its raw value, which is shown once and never stored."""
         raw = "pdk_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(staff=staff, name=name, prefix=raw[4:12], token_hash=hash_token(raw))
+        expires_at = timezone.now() + datetime.timedelta(days=min(days, MAX_TOKEN_DAYS))
+        token = cls.objects.create(
+            staff=staff, name=name, prefix=raw[4:12], token_hash=hash_token(raw), expires_at=expires_at
+        )
         return token, raw

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from paradesk.access import actions, audit
 from paradesk.access.forms import ApiTokenForm
 from paradesk.access.helpers import access_student, as_uuid
-from paradesk.access.models import ApiToken, AuditAction, AuditEntry
+from paradesk.access.models import DEFAULT_TOKEN_DAYS, ApiToken, AuditAction, AuditEntry
 from paradesk.access.policy import Action
 from paradesk.access.record import gather_record, school_time_zone
 from paradesk.access.record_history import access_line, roles_of
@@ -104,7 +104,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token, raw_token = None, None
     if request.method == "POST" and form.is_valid():
-        new_token, raw_token = actions.issue_api_token(actor=actor, name=form.cleaned_data["name"])
+        new_token, raw_token = actions.issue_api_token(
+            actor=actor, name=form.cleaned_data["name"], days=form.cleaned_data["days"] or DEFAULT_TOKEN_DAYS
+        )
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(staff=actor).order_by("-created_at")
     context = {"form": form, "tokens": tokens, "new_token": new_token, "raw_token": raw_token}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from paradesk.access.models import ApiToken, AuditAction, AuditEntry, hash_token
 from paradesk.testing import Personas
@@ -49,7 +51,7 @@ def test_creating_a_token_is_audited_without_the_token(client_for, personas: Per
     entry = AuditEntry.objects.get(action=AuditAction.CREATE, object_type="access.apitoken")
     assert entry.actor == personas.case_manager
     assert entry.object_id == str(token.id)
-    assert entry.changed_fields == ["name"]
+    assert entry.changed_fields == ["expires_at", "name"]
 
 
 def test_token_needs_a_name(client_for, personas: Personas) -> None:
@@ -109,3 +111,39 @@ def test_revoking_is_a_post(client_for, personas: Personas) -> None:
         client_for(personas.assigned_para).get(reverse("api_token_revoke", args=[token.id])).status_code
         == 405
     )
+
+
+# --- expiry -------------------------------------------------------------------------------------------
+
+
+def test_a_new_token_works_for_90_days_by_default(client_for, personas: Personas) -> None:
+    client_for(personas.assigned_para).post(reverse("api_tokens"), {"name": "laptop", "days": "90"})
+    token = ApiToken.objects.get(staff=personas.assigned_para)
+    assert token.expires_at is not None
+    lifetime = token.expires_at - token.created_at
+    assert abs(lifetime - datetime.timedelta(days=90)) < datetime.timedelta(minutes=1)
+
+
+def test_a_lifetime_beyond_a_year_is_refused_beside_the_field(client_for, personas: Personas) -> None:
+    response = client_for(personas.assigned_para).post(reverse("api_tokens"), {"name": "x", "days": "400"})
+    assert response.status_code == 200
+    assert 'id="id_days_error"' in response.content.decode()
+    assert not ApiToken.objects.filter(staff=personas.assigned_para).exists()
+
+
+def test_an_expired_token_answers_401_and_reads_expired(client_for, personas: Personas) -> None:
+    token, raw = ApiToken.issue(personas.assigned_para, "old")
+    assert Client().get("/api/v1/students", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert Client().get("/api/v1/students", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    page = client_for(personas.assigned_para).get(reverse("api_tokens")).content.decode()
+    assert "Expired" in page
+
+
+def test_the_tokens_page_says_when_a_token_was_last_used(client_for, personas: Personas) -> None:
+    _token, raw = ApiToken.issue(personas.assigned_para, "sync script")
+    page = client_for(personas.assigned_para).get(reverse("api_tokens")).content.decode()
+    assert "Never" in page
+    Client().get("/api/v1/students", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    page = client_for(personas.assigned_para).get(reverse("api_tokens")).content.decode()
+    assert "Never" not in page
