@@ -24,3 +24,7 @@ urlpatterns = [
     path("", include("paradesk.progress.urls")),
     path("api/v1/", include("paradesk.api_urls")),
 ]
+
+# Styled error pages with navigation; JSON under /api/ (paradesk/web/views.py).
+handler404 = "paradesk.web.views.not_found"
+handler403 = "paradesk.web.views.forbidden"
