@@ -105,8 +105,13 @@ class StaffCreateForm(RoleForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Leave empty and the person cannot sign in until an administrator sets a password."),
     )
+    send_invitation = forms.BooleanField(
+        label=_("Email them a link to choose their own password"),
+        required=False,
+        help_text=_("Safer than telling them a password. The link works for three days."),
+    )
 
-    field_order = ["full_name", "email", "password", "kind", "school", "discipline"]
+    field_order = ["full_name", "email", "password", "send_invitation", "kind", "school", "discipline"]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

@@ -94,6 +94,8 @@ def staff_create(request: HttpRequest) -> HttpResponse:
             school=data["school"],
             discipline=data["discipline"],
         )
+        if data["send_invitation"]:
+            actions.send_sign_in_link(actor=actor, staff=staff, base_url=request.build_absolute_uri("/"))
         messages.success(request, _("Staff member added."))
         return redirect("staff_detail", staff_id=staff.id)
     return render(request, "people/staff_create.html", {"form": form})

@@ -133,3 +133,20 @@ def test_a_para_gets_forbidden(client_for, personas: Personas) -> None:
         reverse("staff_deactivate", args=[personas.assigned_para.id])
     )
     assert response.status_code == 403
+
+
+def test_the_new_staff_form_can_send_the_invitation_at_once(client_for, personas: Personas) -> None:
+    response = client_for(personas.school_admin).post(
+        reverse("staff_create"),
+        {
+            "full_name": "Ivy Invited",
+            "email": "ivy@example.org",
+            "password": "",
+            "send_invitation": "on",
+            "kind": "para",
+            "school": personas.school.id,
+        },
+    )
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [["ivy@example.org"]]
+    assert "/accounts/password-reset/" in str(mail.outbox[0].body)
