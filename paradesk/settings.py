@@ -26,6 +26,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if not value:
@@ -104,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "paradesk.access.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "paradesk.access.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -128,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "paradesk.web.context_processors.navigation",
                 "paradesk.schedules.coverage_views.notifications",
+                "paradesk.access.sessions.session_limits",
             ],
         },
     },
@@ -170,7 +177,12 @@ STORAGES = {
     },
 }
 
-SESSION_COOKIE_AGE = 60 * 60 * 10
+# Sessions end after this long without activity and this long after sign-in, whichever comes first
+# (paradesk/access/sessions.py); the pages warn this many minutes before.
+PARADESK_IDLE_MINUTES = env_int("PARADESK_IDLE_MINUTES", 30)
+PARADESK_SESSION_HOURS = env_int("PARADESK_SESSION_HOURS", 10)
+PARADESK_SESSION_WARNING_MINUTES = 2
+SESSION_COOKIE_AGE = 60 * 60 * PARADESK_SESSION_HOURS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("PARADESK_SECURE_COOKIES", False)

@@ -75,6 +75,8 @@ ROUTES: dict[str, Route] = {
     "my_students": Route(Gate.SIGNED_IN),
     "class_accommodations": Route(Gate.SIGNED_IN),
     "api_tokens": Route(Gate.SIGNED_IN),
+    "session": Route(Gate.SIGNED_IN),
+    "sign_out_everywhere": Route(Gate.SIGNED_IN, method="POST"),
     "api_token_revoke": Route(Gate.SIGNED_IN, target=Target.TOKEN, method="POST"),
     "student_detail": student(VIEW, Target.STUDENT),
     "snapshot_edit": student(Action.EDIT_SNAPSHOT, Target.STUDENT),
