@@ -74,11 +74,13 @@ def sqlite_database(path: Path) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
-        # WAL lets readers go on while one writer writes; IMMEDIATE avoids
-        # "database is locked" upgrades from read to write inside a transaction.
+        # WAL lets readers go on while one writer writes. IMMEDIATE takes the write lock at BEGIN, where
+        # a busy writer is waited for (timeout, seconds); a deferred transaction that read first and then
+        # writes gets "database is locked" at once, without waiting (50 paras syncing: 26 of 300 batches).
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
         "TEST": {"NAME": None},
     }
