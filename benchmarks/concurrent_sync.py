@@ -153,7 +153,7 @@ def para(port: int, token: str, bodies: list[str], start: threading.Barrier, out
     conn.close()
 
 
-def percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
 
 
