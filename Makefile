@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.13*/b
 	$(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.13 /usr/bin/python3.12; do \
 	if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo "$$p"; break; fi; done)
 
-.PHONY: run test lint check-migrations pytest pytest-postgres bench demo clean
+.PHONY: run serve test lint check-migrations pytest pytest-postgres bench demo clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Paradesk needs python3.13 or python3.12 on PATH."; exit 1; }
@@ -34,6 +34,17 @@ run: $(VENV)/.installed
 	$(BIN)/paradesk db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(BIN)/paradesk runserver --noreload 127.0.0.1:$(PORT)
+
+# Serving for real (docs/serving.md): production settings, gunicorn, static files collected, the
+# task worker beside it, stopped with it. Needs PARADESK_SECRET_KEY; DATABASE_URL for PostgreSQL.
+serve: export PARADESK_ENV := production
+serve: $(VENV)/.installed
+	$(BIN)/paradesk check --deploy
+	$(BIN)/paradesk migrate --noinput
+	$(BIN)/paradesk collectstatic --noinput --verbosity 0
+	$(BIN)/paradesk db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	PORT=$(PORT) $(BIN)/gunicorn -c python:paradesk.gunicorn_conf
 
 demo: $(VENV)/.installed
 	$(BIN)/paradesk migrate --noinput

@@ -363,9 +363,11 @@ def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     return answer(request, 422, _("Some fields need attention."), errors=errors)
 
 
-def responses(ok: Any, status: int = 200, *, plan_write: bool = False) -> dict[int, Any]:
+def responses(
+    ok: Any, status: int = 200, *, plan_write: bool = False, conflict: bool = False
+) -> dict[int, Any]:
     declared = {status: ok, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
-    if plan_write:
+    if plan_write or conflict:
         declared[409] = Error
     return declared
 
@@ -379,6 +381,7 @@ def operation(
     status: int = 200,
     *,
     plan_write: bool = False,
+    conflict: bool = False,
     tag: str,
     summary: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -388,7 +391,7 @@ def operation(
     return api.api_operation(
         [method],
         path,
-        response=responses(ok, status, plan_write=plan_write),
+        response=responses(ok, status, plan_write=plan_write, conflict=conflict),
         operation_id=operation_id,
         url_name=operation_id,
         tags=[tag],

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -27,16 +28,28 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
-
-
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if not value:
         return default
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name, default).strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def database_from_url(url: str) -> dict[str, object]:
@@ -62,19 +75,65 @@ def sqlite_database(path: Path) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
-        # WAL lets readers go on while one writer writes; IMMEDIATE avoids
-        # "database is locked" upgrades from read to write inside a transaction.
+        # WAL lets readers go on while one writer writes. IMMEDIATE takes the write lock at BEGIN, where
+        # a busy writer is waited for (timeout, seconds); a deferred transaction that read first and then
+        # writes gets "database is locked" at once, without waiting (50 paras syncing: 26 of 300 batches).
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
         "TEST": {"NAME": None},
     }
 
 
-DEBUG = env_bool("PARADESK_DEBUG", False)
-SECRET_KEY = env_str("PARADESK_SECRET_KEY", "embedded-mode-only-change-me-in-production")
-ALLOWED_HOSTS = env_list("PARADESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+# --- Serving mode ----------------------------------------------------------------------------------
+# "embedded" (the default: `make run`, tests) works out of the box; "production" (`make serve`) refuses
+# to start on anything a district's data must not be served with. See docs/serving.md.
+PARADESK_ENV = env_choice("PARADESK_ENV", ("embedded", "production"), "embedded")
+PRODUCTION = PARADESK_ENV == "production"
+EMBEDDED_SECRET_KEY = "embedded-mode-only-change-me-in-production"
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# Django's own deployment check calls a key weak below 50 characters or 5 different characters.
+SECRET_KEY_MIN_LENGTH = 50
+
+
+def production_secret_key(value: str) -> str:
+    """The key signs sessions, password-reset links and tokens: production has to bring its own."""
+    if not value or value == EMBEDDED_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "PARADESK_SECRET_KEY is not set: production mode needs a secret key of its own, e.g. "
+            "PARADESK_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    if len(value) < SECRET_KEY_MIN_LENGTH or len(set(value)) < 5:
+        raise ImproperlyConfigured(
+            f"PARADESK_SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_LENGTH} random characters"
+        )
+    return value
+
+
+def production_hosts(hosts: list[str]) -> list[str]:
+    """`testserver` is the test client's host name: a real server never answers to it."""
+    if "testserver" in hosts:
+        raise ImproperlyConfigured("PARADESK_ALLOWED_HOSTS must not contain testserver in production mode")
+    return hosts
+
+
+def production_debug(debug: bool) -> bool:
+    if debug:
+        raise ImproperlyConfigured("PARADESK_DEBUG must be off in production mode: debug pages show data")
+    return debug
+
+
+if PRODUCTION:
+    DEBUG = production_debug(env_bool("PARADESK_DEBUG", False))
+    SECRET_KEY = production_secret_key(env_str("PARADESK_SECRET_KEY"))
+    ALLOWED_HOSTS = production_hosts(env_list("PARADESK_ALLOWED_HOSTS", LOCAL_HOSTS))
+else:
+    DEBUG = env_bool("PARADESK_DEBUG", False)
+    SECRET_KEY = env_str("PARADESK_SECRET_KEY", EMBEDDED_SECRET_KEY)
+    ALLOWED_HOSTS = env_list("PARADESK_ALLOWED_HOSTS", [*LOCAL_HOSTS, "testserver"])
+# --- end of serving mode ---------------------------------------------------------------------------
 CSRF_TRUSTED_ORIGINS = env_list("PARADESK_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -102,6 +161,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "paradesk.web.middleware.NoStoreMiddleware",  # pages and API answers: Cache-Control no-store
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -110,6 +170,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "paradesk.access.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "paradesk.access.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -134,6 +195,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "paradesk.web.context_processors.navigation",
                 "paradesk.schedules.coverage_views.notifications",
+                "paradesk.access.sessions.session_limits",
             ],
         },
     },
@@ -171,16 +233,48 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env_str(
-            "PARADESK_STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "PARADESK_STATICFILES_STORAGE",
+            # Production serves collectstatic's hashed, compressed files, cached for ever by browsers.
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage",
         )
     },
 }
 
-SESSION_COOKIE_AGE = 60 * 60 * 10
+# Sessions end after this long without activity and this long after sign-in, whichever comes first
+# (paradesk/access/sessions.py); the pages warn this many minutes before.
+PARADESK_IDLE_MINUTES = env_int("PARADESK_IDLE_MINUTES", 30)
+PARADESK_SESSION_HOURS = env_int("PARADESK_SESSION_HOURS", 10)
+PARADESK_SESSION_WARNING_MINUTES = 2
+SESSION_COOKIE_AGE = 60 * 60 * PARADESK_SESSION_HOURS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("PARADESK_SECURE_COOKIES", False)
+# --- Behind HTTPS and a proxy (production mode turns these on) ------------------------------------
+SESSION_COOKIE_SECURE = env_bool("PARADESK_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("PARADESK_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("PARADESK_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PARADESK_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+# The header only lets a domain's owner submit it to the browsers' preload list; nothing is preloaded
+# until someone does (docs/serving.md).
+SECURE_HSTS_PRELOAD = env_bool("PARADESK_HSTS_PRELOAD", PRODUCTION)
+
+
+def proxy_ssl_header(header: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto` (or `Name: value`) as Django's META key and the value meaning HTTPS.
+
+    Only set it when a proxy always sets (or strips) that header: otherwise a client could claim HTTPS.
+    """
+    if not header.strip():
+        return None
+    name, _, value = header.partition(":")
+    meta_key = "HTTP_" + name.strip().upper().replace("-", "_")
+    return meta_key, value.strip() or "https"
+
+
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_str("PARADESK_PROXY_SSL_HEADER"))
+# --- end of HTTPS and proxy ------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -206,7 +300,7 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = "paradesk-demo-2026"
-WHITENOISE_USE_FINDERS = True  # embedded mode serves static files without collectstatic
+WHITENOISE_USE_FINDERS = not PRODUCTION  # embedded mode serves static files without collectstatic
 # Dashboard: school days without data before "no recent data" (paradesk.progress.alerts.NO_DATA_SCHOOL_DAYS).
 PROGRESS_NO_DATA_SCHOOL_DAYS = 5
 

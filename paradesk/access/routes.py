@@ -83,6 +83,8 @@ ROUTES: dict[str, Route] = {
     "password_reset_confirm": Route(Gate.PUBLIC, target=Target.RESET_LINK),
     "password_reset_complete": Route(Gate.PUBLIC),
     "api_tokens": Route(Gate.SIGNED_IN),
+    "session": Route(Gate.SIGNED_IN),
+    "sign_out_everywhere": Route(Gate.SIGNED_IN, method="POST"),
     "api_token_revoke": Route(Gate.SIGNED_IN, target=Target.TOKEN, method="POST"),
     "student_detail": student(VIEW, Target.STUDENT),
     "snapshot_edit": student(Action.EDIT_SNAPSHOT, Target.STUDENT),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from paradesk.access import password_views, views
+from paradesk.access import password_views, sessions, views
 
 urlpatterns = [
     path("students/<uuid:student_id>/access-log/", views.student_access_log, name="student_access_log"),
@@ -35,5 +35,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
+    path("accounts/session/", sessions.session_page, name="session"),
+    path("accounts/sign-out-everywhere/", sessions.sign_out_everywhere, name="sign_out_everywhere"),
     path("account/tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

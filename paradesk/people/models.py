@@ -71,6 +71,9 @@ class Staff(AbstractBaseUser, PermissionsMixin):
     # Django admin access, for superusers only (see paradesk/urls.py).
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # "Sign out everywhere": every session that began before this moment is over
+    # (paradesk/access/sessions.py).
+    sessions_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = StaffManager()
 

@@ -14,10 +14,11 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from pydantic import AwareDatetime, BaseModel, Field, PlainValidator
 
 from paradesk.access.routes import Gate, Route
-from paradesk.api import Payload, Text, caller, operation
+from paradesk.api import Payload, Text, answer, caller, operation
 from paradesk.recording.sync import RECORD_LIMIT, AnyRecordIn, ingest_batch
 
 
@@ -33,6 +34,12 @@ class SyncIn(Payload):
     device: Text = Field(max_length=64, description="The recording device's id, made by the device.")
     sent_at: AwareDatetime = Field(description="When the batch was sent, by the device's clock.")
     records: list[SentRecord] = Field(max_length=RECORD_LIMIT, description="In the order recorded.")
+    staff_id: uuid.UUID | None = Field(
+        None,
+        description="Whose records these are (the device's signed-in person when they were made). When it "
+        "is not the caller (someone else signed in on the device since) the batch is refused whole, 409, "
+        "and stays on the device for its owner.",
+    )
 
 
 class RecordResultOut(BaseModel):
@@ -56,16 +63,24 @@ class SyncOut(BaseModel):
     "sync_records",
     Route(Gate.SIGNED_IN, method="POST"),
     SyncOut,
+    conflict=True,
     tag="recording",
     summary="Send recorded data",
 )
-def sync_records(request: HttpRequest, payload: SyncIn) -> dict[str, Any]:
+def sync_records(request: HttpRequest, payload: SyncIn) -> Any:
     """Store each new record once; answer each, in the order sent, as accepted, duplicate (already
     stored, nothing changes) or rejected (with the reason and the fields at fault). Records are
     checked like the pages check them: the caller records only for students they work with, under
     plan versions in force when the record was made."""
+    actor = caller(request)
+    if payload.staff_id is not None and payload.staff_id != actor.pk:
+        return answer(
+            request,
+            409,
+            _("These records were made by someone else: they are sent when that person signs in."),
+        )
     result = ingest_batch(
-        actor=caller(request), device=payload.device, sent_at=payload.sent_at, records=payload.records
+        actor=actor, device=payload.device, sent_at=payload.sent_at, records=payload.records
     )
     return result.as_dict()
 

@@ -386,6 +386,15 @@ def service_worker_script() -> str:
         digest.update(Path(str(finders.find(name))).read_bytes())
     script = SERVICE_WORKER.read_text(encoding="utf-8")
     script = script.replace('const VERSION = "dev";', f'const VERSION = "{digest.hexdigest()[:12]}";', 1)
+    signed_out = _(
+        "Signed out on this device. Records waiting stay here and are sent the next time you sign in."
+    )
+    script = re.sub(
+        r"const SIGNED_OUT_TEXT = .*;",
+        lambda _m: f"const SIGNED_OUT_TEXT = {json.dumps(signed_out)};",
+        script,
+        count=1,
+    )
     return script.replace("const SHELL = [];", f"const SHELL = {json.dumps(urls)};", 1)
 
 

@@ -279,7 +279,7 @@ def exercise_pages(personas: Personas, plan: Plan) -> tuple[list[dict[str, Any]]
     for persona, staff in walk.personas_and_anonymous(personas):
         client = walk.client_for(staff)
         # Signing out ends the client's session: that one goes last.
-        for name, route in sorted(ROUTES.items(), key=lambda item: item[0] == "logout"):
+        for name, route in sorted(ROUTES.items(), key=lambda item: item[0] in walk.SIGN_OUT_ROUTES):
             if name not in pages:
                 continue
             url = walk.page_url(pages[name], route, personas, plan, staff)

@@ -510,6 +510,9 @@ ID_NAMES: dict[str, Target] = {
 }
 
 
+# Routes that end the signed-in session: a walk runs them last (or not at all).
+SIGN_OUT_ROUTES = frozenset({"logout", "sign_out_everywhere"})
+
 # The record every persona's requests name (Target.RECORD) is an observation.
 RECORD_TARGET_KIND = "observation"
 

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session as DjangoSession
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Dialog, Page, expect
 
+from paradesk.access import sessions
 from paradesk.plans.models import Measure, Method
 from paradesk.recording.models import Observation, Session
 from paradesk.recording.tests.browser_kit import Problems, assert_clean, sign_in, wait_ready
@@ -218,10 +223,15 @@ MONDAY = datetime.datetime(2026, 11, 16, 15, 10, tzinfo=datetime.UTC)
 
 
 def test_today_follows_the_blocks_and_highlights_the_current_one_by_the_device_clock(
-    phone: tuple[BrowserContext, Page, Problems], personas: Personas, monkeypatch: pytest.MonkeyPatch
+    phone: tuple[BrowserContext, Page, Problems],
+    personas: Personas,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
 ) -> None:
     _context, page, problems = phone
     monkeypatch.setattr(timezone, "now", lambda: MONDAY)
+    # Four idle hours would end the session (test_sessions.py); here only the highlight is tested.
+    settings.PARADESK_IDLE_MINUTES = 8 * 60
     for start, support in (
         (datetime.time(9, 0), SupportType.ONE_TO_ONE),
         (datetime.time(13, 0), SupportType.SMALL_GROUP),
@@ -311,3 +321,98 @@ def test_a_full_school_day_recorded_offline_syncs_intact(
     assert {str(pk) for pk in stored} == {row_id for row_id, kind, _s in outbox if kind == "observation"}
     assert Session.objects.filter(recorded_by=personas.assigned_para).count() == 300
     assert {len(facts["events"]) for facts in Observation.objects.values_list("facts", flat=True)} == {2}
+
+
+TODAY_CACHED = "async () => Boolean(await (await caches.open('paradesk-pages')).match('/today/'))"
+
+
+def expire_session(context: BrowserContext) -> None:
+    """The server's half of a tablet left alone: its session went idle long ago."""
+    key = next(cookie["value"] for cookie in context.cookies() if cookie["name"] == "sessionid")
+    stored = SessionStore(session_key=key)
+    stored[sessions.LAST_SEEN] = stored[sessions.LAST_SEEN] - 60 * 60
+    stored.save()
+
+
+def test_records_outlive_an_expired_session_and_sync_only_as_their_maker(
+    phone: tuple[BrowserContext, Page, Problems], personas: Personas
+) -> None:
+    """Maria records offline; her session expires; a colleague signs in on the same tablet and her
+    records stay waiting (never stored as his); when Maria signs in again they are stored as hers."""
+    context, page, problems = phone
+    sign_in(page, personas.assigned_para)
+    page.wait_for_function(PAGE_CACHED, polling=200, timeout=10_000)
+    problems.offline = True
+    context.set_offline(True)
+    record_trials(page, personas.measure.name, ["Correct", "Incorrect"])
+    expect(page.locator(".sync-status")).to_contain_text("2")
+    expire_session(context)
+    context.set_offline(False)
+    expect(page.locator(".sync-status")).to_contain_text("sign in again", timeout=15_000)
+    assert not Observation.objects.exists()
+
+    page.goto("/")  # the expired session sends her to sign in; a colleague signs in instead
+    page.get_by_label("Email").fill(personas.case_manager.email)
+    page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    page.goto("/today/")
+    wait_ready(page)
+    page.evaluate("() => Paradesk.store.sync()")
+    assert not Observation.objects.exists() and not Session.objects.exists()
+    waiting = page.evaluate("async () => (await Paradesk.store.db.outbox.toArray()).map((r) => r.state)")
+    assert waiting == ["waiting", "waiting"]
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    sign_in(page, personas.assigned_para)
+    expect(page.locator(".sync-status")).to_contain_text("All saved", timeout=15_000)
+    problems.offline = False
+    assert Observation.objects.get().recorded_by == personas.assigned_para
+    # The expired session's 401 is the answer this test waits for, not a fault of the page.
+    problems.console = [line for line in problems.console if "status of 401" not in line]
+    assert_clean(page, problems)
+
+
+def test_signing_out_offline_forgets_the_session_at_once_and_ends_it_when_online(
+    phone: tuple[BrowserContext, Page, Problems], personas: Personas
+) -> None:
+    context, page, problems = phone
+    sign_in(page, personas.assigned_para)
+    page.wait_for_function(PAGE_CACHED, polling=200, timeout=10_000)
+    key = next(cookie["value"] for cookie in context.cookies() if cookie["name"] == "sessionid")
+    problems.offline = True
+    context.set_offline(True)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("body")).to_contain_text("Signed out on this device")
+    page.reload()
+    expect(page.locator("body")).to_contain_text("Signed out on this device")
+    assert personas.student.last_name not in page.content()
+    assert not page.evaluate(
+        "async () => Boolean(await (await caches.open('paradesk-pages')).match('/today/'))"
+    )
+
+    context.set_offline(False)
+    problems.offline = False
+    page.goto("/today/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    assert not DjangoSession.objects.filter(session_key=key).exists()
+
+
+def test_the_page_warns_before_an_idle_session_ends_and_stay_keeps_it(
+    phone: tuple[BrowserContext, Page, Problems], personas: Personas, settings: Any
+) -> None:
+    """With a 3-minute idle limit the warning shows 2 minutes before (after a minute untouched);
+    "Stay signed in" asks the server for more and the warning goes."""
+    settings.PARADESK_IDLE_MINUTES = 3
+    _context, page, problems = phone
+    page.clock.install()
+    sign_in(page, personas.assigned_para)
+    warning = page.locator("#session-limits")
+    expect(warning).to_be_hidden()
+    page.clock.run_for(61 * 1000)
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("signed out in 2 minutes without activity")
+    warning.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
+    assert_clean(page, problems)

@@ -70,6 +70,7 @@
   // Kinds whose API shape names the student; for the others the server finds the student itself.
   var KINDS_WITH_STUDENT = { session: 1, abc_incident: 1, care_log: 1, note: 1 };
 
+  var LOGIN_URL = "/accounts/login/";
   var db = new Dexie("paradesk");
   db.version(1).stores({
     drafts: "id, staff_id",
@@ -285,9 +286,12 @@
   }
 
   async function send(batch) {
+    // The batch names whose records it carries: if someone else has signed in on this device since,
+    // the server refuses it whole (409) and the records wait for their owner.
     var body = {
       device: await deviceId(),
       sent_at: now().toISOString(),
+      staff_id: staffId(),
       records: batch.map(function (row) { return row.record; }),
     };
     var controller = new AbortController();
@@ -306,7 +310,7 @@
       clearTimeout(timer);
       inflight = null;
     }
-    if (response.status === 401 || response.status === 403) {
+    if (response.status === 401 || response.status === 403 || response.status === 409) {
       var error = new Error("not signed in");
       error.signedOut = true;
       throw error;
@@ -416,6 +420,42 @@
     if (window.caches) await caches.delete("paradesk-pages");
   }
 
+  // Signing out offline: the device forgets the session at once (the cached Today page and the page
+  // on screen go, and the service worker serves no page but "signed out" until the server has ended
+  // the session), and the server's session is ended the next time the device is online. Records
+  // waiting stay in the outbox as they do after any sign-out.
+  var SIGN_OUT_PENDING = "sign_out_pending";
+
+  async function signOutOffline(form) {
+    await db.meta.put({
+      key: SIGN_OUT_PENDING,
+      value: { staff_id: staffId(), csrf: csrfToken(), url: form.action, at: now().toISOString() },
+    });
+    await clearPages().catch(function () {});
+    document.body.textContent = "";
+    var notice = document.createElement("main");
+    notice.className = "signed-out-offline";
+    var text = document.createElement("p");
+    text.setAttribute("role", "status");
+    text.textContent = form.dataset.offlineText || "Signed out on this device.";
+    notice.appendChild(text);
+    document.body.appendChild(notice);
+  }
+
+  async function finishPendingSignOut() {
+    var pending = await db.meta.get(SIGN_OUT_PENDING);
+    if (!pending || !navigator.onLine) return false;
+    var response = await fetch(pending.value.url, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "X-CSRFToken": pending.value.csrf },
+    });
+    if (response.type !== "opaqueredirect" && !response.ok) return false;
+    await db.meta.delete(SIGN_OUT_PENDING);
+    return true;
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-signout]") || form.dataset.confirmed) return;
@@ -423,6 +463,7 @@
     unsynced().catch(function () { return 0; }).then(function (count) {
       var warning = (form.dataset.warning || "%(count)s").split("%(count)s").join(String(count));
       if (count && !window.confirm(warning)) return;
+      if (!navigator.onLine) return signOutOffline(form);
       return clearPages().catch(function () {}).then(function () {
         form.dataset.confirmed = "1";
         form.submit();
@@ -430,8 +471,18 @@
     });
   }, true);
 
+  // A sign-out made offline is finished on the server as soon as the device is online again; a page
+  // opened before that is left for the sign-in page.
+  function settlePendingSignOut() {
+    return finishPendingSignOut().then(function (done) {
+      if (done) window.location.assign(LOGIN_URL);
+    }).catch(function () {});
+  }
+  window.addEventListener("online", settlePendingSignOut);
+  P.store.signOutPending = function () { return db.meta.get(SIGN_OUT_PENDING); };
+
   P.store.clearPages = clearPages;
-  P.store.ready = refresh().then(function () {
+  P.store.ready = settlePendingSignOut().then(refresh).then(function () {
     if (current.waiting) scheduleSync(0);
     return status();
   });

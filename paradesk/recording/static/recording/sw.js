@@ -66,6 +66,70 @@ async function networkFirst(request, path) {
   }
 }
 
+// A sign-out made offline (store.js) is kept in IndexedDB until the server has ended the session:
+// until then every page is "signed out", never a page of the session the person left.
+function pendingSignOut() {
+  return new Promise((resolve) => {
+    const opened = indexedDB.open("paradesk");
+    opened.onerror = () => resolve(null);
+    opened.onsuccess = () => {
+      const db = opened.result;
+      if (!db.objectStoreNames.contains("meta")) {
+        db.close();
+        resolve(null);
+        return;
+      }
+      const read = db.transaction("meta").objectStore("meta").get("sign_out_pending");
+      read.onsuccess = () => { db.close(); resolve(read.result || null); };
+      read.onerror = () => { db.close(); resolve(null); };
+    };
+  });
+}
+
+function forgetSignOut() {
+  return new Promise((resolve) => {
+    const opened = indexedDB.open("paradesk");
+    opened.onerror = () => resolve();
+    opened.onsuccess = () => {
+      const db = opened.result;
+      const tx = db.transaction("meta", "readwrite");
+      tx.objectStore("meta").delete("sign_out_pending");
+      tx.oncomplete = tx.onerror = () => { db.close(); resolve(); };
+    };
+  });
+}
+
+// Filled in, translated, by the view that serves this script.
+const SIGNED_OUT_TEXT = "Signed out on this device. Records waiting stay here and are sent the next time you sign in.";
+const SIGNED_OUT_PAGE = '<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" ' +
+  'content="width=device-width, initial-scale=1"><title>Paradesk</title></head><body><main><p role="status">' +
+  SIGNED_OUT_TEXT.replace(/&/g, "&amp;").replace(/</g, "&lt;") + "</p></main></body></html>";
+
+async function navigateSignedOut(request, pending) {
+  try {
+    const ended = await fetch(pending.value.url, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "X-CSRFToken": pending.value.csrf },
+    });
+    if (ended.type === "opaqueredirect" || ended.ok) {
+      await forgetSignOut();
+      return fetch(request);
+    }
+  } catch (error) {
+    // offline still: the device stays signed out
+  }
+  return new Response(SIGNED_OUT_PAGE, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+async function navigate(request, url) {
+  const pending = await pendingSignOut();
+  if (pending) return navigateSignedOut(request, pending);
+  if (OFFLINE_PAGES.includes(url.pathname)) return networkFirst(request, url.pathname);
+  return fetch(request);
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
@@ -77,7 +141,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   if (SHELL.includes(url.pathname) || url.pathname.startsWith("/static/")) {
     event.respondWith(cacheFirst(request));
-  } else if (request.mode === "navigate" && OFFLINE_PAGES.includes(url.pathname)) {
-    event.respondWith(networkFirst(request, url.pathname));
+  } else if (request.mode === "navigate") {
+    event.respondWith(navigate(request, url));
   }
 });
