@@ -1,4 +1,4 @@
-"""Forms of the access area: a new personal API token."""
+"""Forms of the access area: a new personal API token, and the codes of multi-factor sign-in."""
 
 from __future__ import annotations
 
@@ -11,4 +11,30 @@ class ApiTokenForm(forms.Form):
         label=_("Token name"),
         max_length=100,
         help_text=_("Say where you will use it, for example “Chromebook sync script”."),
+    )
+
+
+def code_input(*, numeric: bool) -> forms.TextInput:
+    """A one-time code field phones fill from the app or a text (autocomplete), with a number pad
+    for app codes."""
+    attrs = {"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+    if numeric:
+        attrs |= {"inputmode": "numeric", "pattern": "[0-9 ]*"}
+    return forms.TextInput(attrs=attrs)
+
+
+class AppCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code from your authenticator app"),
+        max_length=12,
+        widget=code_input(numeric=True),
+    )
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=20,
+        help_text=_("One of the recovery codes you saved when you set up your app, like abcde-12345."),
+        widget=code_input(numeric=False),
     )
