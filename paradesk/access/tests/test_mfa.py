@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import time
 from functools import partial
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
@@ -387,3 +389,53 @@ def test_api_answers_the_session_once_verified(client: Client, personas: Persona
     assert client.get("/api/v1/students").status_code == 401
     client.post(reverse("mfa_verify"), {"code": app_code(device)})
     assert client.get("/api/v1/students").status_code == 200
+
+
+def test_security_page_lists_own_apps_and_codes_left(client: Client, personas: Personas) -> None:
+    para = personas.assigned_para
+    confirmed_app(para)
+    theirs = confirmed_app(personas.case_manager)
+    mfa.replace_recovery_codes(para)
+    password_sign_in(client, para)
+    client.post(reverse("mfa_recovery"), {"code": "wrong-codes"})
+    page = client.get(reverse("security"))
+    assert page["Location"].startswith(reverse("mfa_verify"))  # not before the second step
+    codes = mfa.replace_recovery_codes(para)
+    StaticDevice.objects.filter(user=para).update(throttling_failure_count=0)
+    client.post(reverse("mfa_recovery"), {"code": codes[0]})
+    page = client.get(reverse("security"))
+    assert page.status_code == 200
+    assert list(page.context["apps"]) == list(TOTPDevice.objects.filter(user=para))
+    assert theirs not in page.context["apps"]
+    assert "You have 9 unused recovery codes." in page.content.decode()
+
+
+def test_removing_an_app_is_audited(client: Client, personas: Personas) -> None:
+    para = personas.assigned_para
+    client.force_login(para)
+    device = TOTPDevice.objects.create(user=para, name="phone", confirmed=False)
+    client.post(reverse("mfa_app_remove", args=[device.pk]))
+    assert AuditEntry.objects.filter(
+        actor=para, action=AuditAction.DELETE, object_type=mfa.AUDIT_APP
+    ).exists()
+
+
+DOC = Path(settings.BASE_DIR).parent / "docs" / "access.md"
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("mfa_verify", {}),
+        ("mfa_recovery", {}),
+        ("mfa_setup", {}),
+        ("security", {}),
+        ("staff_mfa_reset", {"staff_id": "<staff>"}),
+    ],
+)
+def test_docs_name_each_multi_factor_page(name: str, kwargs: dict[str, str]) -> None:
+    """docs/access.md says who reaches each page of multi-factor sign-in, by its path."""
+    path = reverse(name, kwargs={key: "00000000-0000-0000-0000-000000000000" for key in kwargs})
+    for shown in kwargs.values():
+        path = path.replace("00000000-0000-0000-0000-000000000000", shown)
+    assert f"`{path}" in DOC.read_text(encoding="utf-8"), f"docs/access.md does not name {path}"
