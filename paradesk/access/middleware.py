@@ -74,6 +74,7 @@ class MultiFactorRequiredMiddleware:
         state = mfa.state_of(user)
         if state == mfa.MfaState.DONE:
             return None
+        request.mfa_step_pending = True  # type: ignore[attr-defined]  # the page's menu hides its links
         if request.path.startswith(API_PREFIX):
             return refused_api_session(request)
         allowed = MFA_SETUP_STEPS if state == mfa.MfaState.NEEDS_SETUP else MFA_STEPS

@@ -334,9 +334,6 @@ def test_no_page_is_served_before_the_second_step(personas: Personas, with_app: 
         requests.append(
             (route.method, walk.page_url(page, route, personas, personas.plan, personas.case_manager))
         )
-    if not with_app:
-        # Filling in the URL of "remove my app" gave the case manager one; she has none.
-        TOTPDevice.objects.filter(user=personas.case_manager).delete()
     served = []
     for method, url in requests:
         response = walk.rolled_back(partial(walk.send, client, method, url))
@@ -439,3 +436,14 @@ def test_docs_name_each_multi_factor_page(name: str, kwargs: dict[str, str]) -> 
     for shown in kwargs.values():
         path = path.replace("00000000-0000-0000-0000-000000000000", shown)
     assert f"`{path}" in DOC.read_text(encoding="utf-8"), f"docs/access.md does not name {path}"
+
+
+def test_the_second_step_page_offers_only_signing_out(personas: Personas) -> None:
+    client = unverified(personas, with_app=True)
+    html = client.get(reverse("mfa_verify")).content.decode()
+    assert reverse("logout") in html
+    assert f'href="{reverse("caseload")}"' not in html and f'href="{reverse("security")}"' not in html
+    device = TOTPDevice.objects.get(user=personas.case_manager)
+    client.post(reverse("mfa_verify"), {"code": app_code(device)})
+    html = client.get(reverse("security")).content.decode()
+    assert f'href="{reverse("caseload")}"' in html and f'href="{reverse("security")}"' in html

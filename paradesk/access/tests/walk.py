@@ -162,9 +162,10 @@ def target_id(personas: Personas, target: Target, plan: Plan, requester: Staff |
 
 
 def own_app(staff: Staff) -> TOTPDevice:
-    """An authenticator app of the requester's own (django-otp's ids are integers)."""
-    found = TOTPDevice.objects.filter(user=staff, confirmed=True).first()
-    return found or TOTPDevice.objects.create(user=staff, name="matrix test", confirmed=True)
+    """An authenticator app of the requester's own being set up (django-otp's ids are integers).
+    Not yet confirmed, so the requester owes no second sign-in step on the pages walked after."""
+    found = TOTPDevice.objects.filter(user=staff).first()
+    return found or TOTPDevice.objects.create(user=staff, name="matrix test", confirmed=False)
 
 
 def own_report_batch(personas: Personas, requester: Staff | None) -> ReportBatch:
