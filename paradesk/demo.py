@@ -41,6 +41,9 @@ from paradesk.schedules.demo import add_demo_schedules
 
 DEMO_DISTRICT_ID = uuid.UUID("6d61706c-6577-4f6f-8400-000000000001")
 DEMO_DISTRICT_NAME = "Maplewood Unified (demo)"
+# Invented districts ask nobody for a second sign-in step, so every demo account signs in with the
+# printed password; anyone may still add an authenticator app on their Security page (README).
+DEMO_MFA_ROLE_KINDS: list[str] = []
 DEMO_DOMAIN = "maplewood.demo"
 SUPERUSER_EMAIL = f"admin@{DEMO_DOMAIN}"
 SEED = 20260817
@@ -147,7 +150,15 @@ def build_demo() -> BuildResult:
     if existing is not None:
         return BuildResult(existing, False, time.perf_counter() - started, demo_sign_ins(existing))
     with transaction.atomic():
-        builder = Builder(District(id=DEMO_DISTRICT_ID, name=DEMO_DISTRICT_NAME, time_zone=TIME_ZONE), SEED)
+        builder = Builder(
+            District(
+                id=DEMO_DISTRICT_ID,
+                name=DEMO_DISTRICT_NAME,
+                time_zone=TIME_ZONE,
+                mfa_role_kinds=DEMO_MFA_ROLE_KINDS,
+            ),
+            SEED,
+        )
         MaplewoodPlan(builder).build()
         counts = builder.write()
         counts["Observation"] = record_demo_history(builder.district)
@@ -345,7 +356,10 @@ def build_scale(students: int) -> BuildResult:
         return scale_result(existing, False, time.perf_counter() - started)
     with transaction.atomic():
         district = District(
-            id=scale_district_id(students), name=scale_district_name(students), time_zone=TIME_ZONE
+            id=scale_district_id(students),
+            name=scale_district_name(students),
+            time_zone=TIME_ZONE,
+            mfa_role_kinds=DEMO_MFA_ROLE_KINDS,
         )
         builder = Builder(district, SEED + students)
         ScalePlan(builder, students).build()

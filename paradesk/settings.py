@@ -155,6 +155,14 @@ INSTALLED_APPS = [
     "paradesk.web",
 ]
 
+# --- Multi-factor sign-in (django-otp: TOTP apps and one-time recovery codes) -------------------
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+OTP_TOTP_ISSUER = env_str("PARADESK_OTP_ISSUER", "Paradesk")
+# Each wrong code doubles the wait before the next try (1 s, 2 s, 4 s ... up to django-otp's cap).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# --- end of multi-factor sign-in ------------------------------------------------------------------
+
 # Long work (report batches) runs as tasks; a worker (`paradesk db_worker`) takes them from the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -169,6 +177,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "paradesk.access.middleware.LoginRequiredMiddleware",
+    # Multi-factor sign-in: who verified with which device, then nothing else until they have.
+    "django_otp.middleware.OTPMiddleware",
+    "paradesk.access.middleware.MultiFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "paradesk.access.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

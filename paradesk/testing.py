@@ -63,6 +63,10 @@ class DistrictFactory(factory.django.DjangoModelFactory[District]):
         model = District
 
     name = factory.Sequence(lambda n: f"Test District {n}")
+    # Tests sign people in with `Client.force_login`, which skips the second step of signing in, so
+    # a test district asks nobody for it; tests of multi-factor sign-in (access/tests/test_mfa.py)
+    # set the requirement themselves, and a district made any other way has the real default.
+    mfa_role_kinds = factory.LazyFunction(list)
 
 
 class SchoolFactory(factory.django.DjangoModelFactory[School]):

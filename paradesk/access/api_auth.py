@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from paradesk.access import lockout
+from paradesk.access.mfa import mfa_pending
 from paradesk.access.models import ApiToken, hash_token
 from paradesk.people.models import Staff
 
@@ -86,6 +87,7 @@ class BrowserSessionAuth(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Staff | None:
         user = request.user
-        if isinstance(user, Staff) and user.is_active:
+        # A session that still owes the second step of signing in is not a credential yet.
+        if isinstance(user, Staff) and user.is_active and not mfa_pending(request):
             return user
         return None

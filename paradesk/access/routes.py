@@ -50,6 +50,7 @@ class Target(StrEnum):
     PLAN_PERIOD = "plan_period"  # a plan and one of its reporting periods (two ids in the URL)
     REPORT_BATCH = "report_batch"  # one's own progress-report batch, by id
     RESET_LINK = "reset_link"  # a password-reset link's user id and token (two parts in the URL)
+    MFA_APP = "mfa_app"  # one's own authenticator app (django-otp device), by id
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,16 @@ ROUTES: dict[str, Route] = {
     "session": Route(Gate.SIGNED_IN),
     "sign_out_everywhere": Route(Gate.SIGNED_IN, method="POST"),
     "api_token_revoke": Route(Gate.SIGNED_IN, target=Target.TOKEN, method="POST"),
+    # Multi-factor sign-in (access/mfa_views.py): the second step and one's own Security page are
+    # any signed-in person's (each answers only about the person); MultiFactorRequiredMiddleware
+    # lets someone who still owes the second step reach only these steps and signing out.
+    "mfa_verify": Route(Gate.SIGNED_IN),
+    "mfa_recovery": Route(Gate.SIGNED_IN),
+    "mfa_setup": Route(Gate.SIGNED_IN),
+    "security": Route(Gate.SIGNED_IN),
+    "mfa_app_remove": Route(Gate.SIGNED_IN, target=Target.MFA_APP, method="POST"),
+    "recovery_codes_regenerate": Route(Gate.SIGNED_IN, method="POST"),
+    "staff_mfa_reset": Route(Gate.STAFF_ADMIN, target=Target.STAFF, method="POST"),
     "student_detail": student(VIEW, Target.STUDENT),
     "snapshot_edit": student(Action.EDIT_SNAPSHOT, Target.STUDENT),
     "student_access_log": student(Action.VIEW_ACCESS_LOG, Target.STUDENT),

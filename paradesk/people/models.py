@@ -18,13 +18,27 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def default_mfa_role_kinds() -> list[str]:
+    """Who must use multi-factor sign-in unless the district decides otherwise: administrators and
+    case managers (special-education teachers), who reach the most students' records."""
+    return ["school_admin", "district_admin", "sped_teacher"]
+
+
 class District(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=200)
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/Chicago")
+    # Role kinds (RoleKind values) whose holders must use multi-factor sign-in; everyone else may.
+    mfa_role_kinds = models.JSONField(
+        _("roles that must use multi-factor sign-in"), default=default_mfa_role_kinds, blank=True
+    )
 
     def __str__(self) -> str:
         return self.name
+
+    def requires_mfa_for(self, kinds: set[str]) -> bool:
+        """Whether someone holding roles of these kinds must use multi-factor sign-in here."""
+        return bool(kinds & set(self.mfa_role_kinds))
 
 
 class School(models.Model):

@@ -28,4 +28,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {
         "nav_roles": kinds,
         "nav_admin": bool(kinds & {"school_admin", "district_admin"}),
+        # Set by MultiFactorRequiredMiddleware for someone who still owes the second sign-in step.
+        "mfa_step_pending": getattr(request, "mfa_step_pending", False),
     }

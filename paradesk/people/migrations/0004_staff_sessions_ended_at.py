@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0002_assignment_ended_at_and_open_once'),
+        ('people', '0003_district_mfa_role_kinds'),
     ]
 
     operations = [
