@@ -335,9 +335,10 @@ AXES_USERNAME_CALLABLE = "paradesk.access.lockout.account_tried"
 AXES_LOCKOUT_CALLABLE = "paradesk.access.lockout.locked_out_response"
 AXES_VERBOSE = False
 
-# Console in the embedded mode; SMTP when PARADESK_EMAIL_HOST is set (Django 6.1's MAILERS; the
-# older EMAIL_* settings are deprecated there).
-EMAIL_HOST_NAME = env_str("PARADESK_EMAIL_HOST")
+# Console in the embedded mode; SMTP when PARADESK_EMAIL_HOST is set, and always in production (a
+# local relay on localhost unless it names another: the console would drop password-reset mail)
+# (Django 6.1's MAILERS; the older EMAIL_* settings are deprecated there).
+EMAIL_HOST_NAME = env_str("PARADESK_EMAIL_HOST", "localhost" if PRODUCTION else "")
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -605,4 +605,5 @@ def test_query_count_does_not_grow_with_the_batch(personas: Personas) -> None:
         assert statuses(answer) == ["accepted"] * size
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 25, counts
+    # The lockout checks (by address and by token, django-axes) come before the token is read: 2 more.
+    assert counts[1] <= 27, counts
