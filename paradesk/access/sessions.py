@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from paradesk.access import audit
+from paradesk.access.middleware import API_PREFIX
 from paradesk.access.models import AuditAction
 from paradesk.people.models import Staff
 
@@ -39,7 +40,6 @@ LAST_SEEN = "paradesk_last_seen"
 # The last-seen time is written at most this often: a write on every request would cost a session
 # save per page and per sync batch for a precision nobody needs.
 TOUCH_EVERY_SECONDS = 30
-API_PREFIX = "/api/"
 
 
 def now_seconds() -> float:
