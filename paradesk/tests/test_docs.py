@@ -67,7 +67,7 @@ def text_of(path: Path) -> str | None:
 
 def pointers() -> list[tuple[str, str, str | None]]:
     """(where, file under docs/, anchor or None) for every docs pointer in a tracked file."""
-    found = []
+    found: list[tuple[str, str, str | None]] = []
     for path in tracked_files():
         text = text_of(path) or ""
         for number, line in enumerate(text.splitlines(), start=1):
