@@ -90,7 +90,7 @@ def kind_of(connection: BaseDatabaseWrapper) -> str:
 
 
 def default_path(kind: str, now: datetime.datetime | None = None) -> Path:
-    """A timestamped file in the data folder's backups/ (made private), e.g. paradesk-20260904-0210.sqlite3."""
+    """A timestamped file in the data folder's backups/ (made private): paradesk-20260904-021500.sqlite3."""
     folder = Path(settings.DATA_DIR) / "backups"
     folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     stamp = timezone.localtime(now or timezone.now()).strftime("%Y%m%d-%H%M%S")
@@ -338,7 +338,7 @@ def pg_tool(name: str, connection: BaseDatabaseWrapper) -> str:
             f"{name} is not installed: install PostgreSQL's client tools, version {major} or newer "
             f"(apt-get install postgresql-client-{major})"
         )
-    version = subprocess.run([found, "--version"], capture_output=True, text=True, check=False).stdout
+    version = run([found, "--version"]).stdout
     matched = TOOL_VERSION.search(version)
     if matched is None or int(matched.group(1)) < major:
         tool_version = matched.group(1) if matched else "of unknown version"
@@ -349,12 +349,15 @@ def pg_tool(name: str, connection: BaseDatabaseWrapper) -> str:
     return found
 
 
+def run(arguments: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """A client tool found by its path, with arguments of our own making and no shell."""
+    return subprocess.run(arguments, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+
+
 def run_tool(arguments: list[str], connection: BaseDatabaseWrapper) -> str:
     """Run pg_dump or pg_restore; on failure, its error line only (its DETAIL and CONTEXT lines can
     quote a row, which must not reach the screen)."""
-    done = subprocess.run(
-        arguments, env=pg_environment(connection), capture_output=True, text=True, check=False
-    )
+    done = run(arguments, env=pg_environment(connection))
     if done.returncode != 0:
         raise BackupError(f"{Path(arguments[0]).name} failed: {tool_error(done.stderr)}")
     return done.stdout
@@ -390,7 +393,7 @@ def pg_verify(path: Path) -> list[str]:
     pg_restore_path = shutil.which("pg_restore")
     if pg_restore_path is None:
         raise BackupError("pg_restore is not installed: install PostgreSQL's client tools")
-    done = subprocess.run([pg_restore_path, "--list", str(path)], capture_output=True, text=True, check=False)
+    done = run([pg_restore_path, "--list", str(path)])
     if done.returncode != 0:
         raise BackupError(f"{path} is not a readable pg_dump archive: {tool_error(done.stderr)}")
     tables = re.findall(r" TABLE DATA \S+ (\S+) ", done.stdout)

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
-from django.db.utils import load_backend
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
+from django.db.utils import load_backend
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
@@ -227,7 +227,7 @@ def test_a_backup_of_the_other_kind_of_database_is_refused(
 ) -> None:
     other = tmp_path / "other.backup"
     other.write_bytes(b"PGDMP\x01\x0f\x00" if ON_SQLITE else b"SQLite format 3\x00" + bytes(100))
-    expected = "PostgreSQL .* backup; this Paradesk uses SQLite" if ON_SQLITE else "SQLite backup; this"
+    expected = r"PostgreSQL .* backup; this Paradesk uses SQLite" if ON_SQLITE else "SQLite backup; this"
     with pytest.raises(BackupError, match=expected):
         restore(empty_database, other)
 
@@ -365,7 +365,7 @@ def test_a_missing_pg_dump_is_named_with_what_to_install(
     district: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(BackupError, match="pg_dump is not installed: .*postgresql-client-"):
+    with pytest.raises(BackupError, match=r"pg_dump is not installed: .*postgresql-client-"):
         backup(connection, tmp_path / "district.backup")
 
 
