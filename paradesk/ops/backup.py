@@ -64,6 +64,7 @@ class BackupDone:
     path: Path
     size: int
     counts: Counts
+    checked: str  # how the copy was read back
 
 
 @dataclass(frozen=True)
@@ -210,9 +211,11 @@ def backup(connection: BaseDatabaseWrapper, path: Path | None = None) -> BackupD
         if kind == "sqlite":
             sqlite_backup(connection, partial)
             counts = sqlite_verify(partial)
+            checked = "PRAGMA integrity_check: ok"
         else:
             counts = pg_backup(connection, partial)
-    return BackupDone(path=final, size=final.stat().st_size, counts=counts)
+            checked = f"pg_restore --list reads all {counts.tables} tables"
+    return BackupDone(path=final, size=final.stat().st_size, counts=counts, checked=checked)
 
 
 def restore(connection: BaseDatabaseWrapper, path: Path, *, replace: bool = False) -> RestoreDone:
@@ -229,9 +232,9 @@ def restore(connection: BaseDatabaseWrapper, path: Path, *, replace: bool = Fals
             refuse_if_holds_data(connection, replace)
             sqlite_restore(path, connection)
         else:
-            pg_verify(path)
+            archived = pg_verify(path)
             refuse_if_holds_data(connection, replace)
-            pg_restore(path, connection)
+            pg_restore(path, connection, archived)
         connection.close()
         return RestoreDone(counts=database_counts(connection), migrations=migration_state(connection))
 
@@ -384,7 +387,9 @@ def pg_backup(connection: BaseDatabaseWrapper, target: Path) -> Counts:
             cursor.execute("COMMIT")
     finally:
         reader.close()
-    pg_verify(target)
+    archived = pg_verify(target)
+    if sorted(archived) != sorted(counts.rows_by_table):
+        raise BackupError(f"the dump holds {len(archived)} tables of the database's {counts.tables}")
     return counts
 
 
@@ -402,14 +407,25 @@ def pg_verify(path: Path) -> list[str]:
     return tables
 
 
-def pg_restore(path: Path, connection: BaseDatabaseWrapper) -> None:
+def pg_restore(path: Path, connection: BaseDatabaseWrapper, archived: list[str]) -> None:
     """pg_restore in one transaction (a failure leaves the database as it was); a database with
     tables (migrated, or replaced) has the backup's objects dropped first."""
     pg_restore_path = pg_tool("pg_restore", connection)
     with connection.cursor() as cursor:
-        has_tables = bool(connection.introspection.table_names(cursor))
+        existing = set(connection.introspection.table_names(cursor))
     connection.close()
+    refuse_tables_not_in_backup(connection, existing - set(archived))
     arguments = [pg_restore_path, "--no-owner", "--exit-on-error", "--single-transaction"]
-    if has_tables:
+    if existing:
         arguments += ["--clean", "--if-exists"]
     run_tool([*arguments, f"--dbname={database_name(connection)}", str(path)], connection)
+
+
+def refuse_tables_not_in_backup(connection: BaseDatabaseWrapper, extra: set[str]) -> None:
+    """--clean drops only the backup's own tables: the others would stay, unrecorded by the restored
+    migrations, and `migrate` would then fail on them."""
+    if extra:
+        raise BackupError(
+            f"the database {database_name(connection)} has {len(extra)} tables the backup does not "
+            "(a newer Paradesk's?): nothing restored; restore into a new, empty database"
+        )

@@ -254,6 +254,21 @@ def test_a_truncated_pg_dump_is_refused(district: Personas, empty_database: Any,
     assert every_row(empty_database) == {}
 
 
+@postgres_only
+def test_replacing_a_database_with_tables_the_backup_lacks_is_refused(
+    district: Personas, empty_database: BaseDatabaseWrapper, tmp_path: Path
+) -> None:
+    """pg_restore --clean would leave a newer version's table behind, unknown to the migrations."""
+    done = backup(connection, tmp_path / "district.backup")
+    restore(empty_database, done.path)
+    with empty_database.cursor() as cursor:
+        cursor.execute("CREATE TABLE newer_feature (id integer PRIMARY KEY)")
+    before = every_row(empty_database)
+    with pytest.raises(BackupError, match=r"has 1 tables the backup does not .*nothing restored"):
+        restore(empty_database, done.path, replace=True)
+    assert every_row(empty_database) == before
+
+
 # Confidential files --------------------------------------------------------------------------------
 
 
@@ -268,7 +283,7 @@ def test_a_backup_is_readable_by_its_owner_only(
     assert stat.S_IMODE(made.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700
     printed = out.read_text()
-    assert str(made) in printed and "tables" in printed and "rows" in printed
+    assert str(made) in printed and "tables" in printed and "rows" in printed and "Checked: " in printed
     # Names, not rows: nothing of the student's reaches the screen.
     assert district.student.first_name not in printed and district.student.last_name not in printed
 

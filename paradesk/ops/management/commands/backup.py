@@ -38,3 +38,4 @@ class Command(BaseCommand):
         )
         for line in counts_lines(done.counts, verbose):
             self.stdout.write(line)
+        self.stdout.write(f"Checked: {done.checked}")
