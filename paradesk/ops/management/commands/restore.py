@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from paradesk.ops.backup import BackupError, RestoreDone, restore
+from paradesk.ops.backup import BackupError, RestoreDone, database_name, restore
 from paradesk.ops.summary import counts_lines, migration_warning
 
 
@@ -34,10 +34,10 @@ class Command(BaseCommand):
             done = restore(database, path, replace=replace)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        self.report(path, done, verbose=options["verbosity"] > 1)
+        self.report(path, database_name(database), done, verbose=options["verbosity"] > 1)
 
-    def report(self, path: Path, done: RestoreDone, verbose: bool) -> None:
-        self.stdout.write(self.style.SUCCESS(f"Restored {path} into the configured database"))
+    def report(self, path: Path, database: str, done: RestoreDone, verbose: bool) -> None:
+        self.stdout.write(self.style.SUCCESS(f"Restored {path} into the database {database}"))
         for line in counts_lines(done.counts, verbose):
             self.stdout.write(line)
         warning = migration_warning(done.migrations)
