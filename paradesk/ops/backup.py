@@ -196,6 +196,15 @@ def refuse_if_holds_data(connection: BaseDatabaseWrapper, replace: bool) -> None
         )
 
 
+def refuse_if_not_paradesks(connection: BaseDatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        if SIGNATURE_TABLE not in connection.introspection.table_names(cursor):
+            raise BackupError(
+                f"the database {database_name(connection)} has no Paradesk tables: nothing to back up "
+                "(is DATABASE_URL or PARADESK_DATA_DIR the server's?)"
+            )
+
+
 def database_name(connection: BaseDatabaseWrapper) -> str:
     return str(connection.settings_dict["NAME"])
 
@@ -208,6 +217,7 @@ def backup(connection: BaseDatabaseWrapper, path: Path | None = None) -> BackupD
     kind = kind_of(connection)
     final = Path(path) if path is not None else default_path(kind)
     with database_errors(connection), private_file_for(final) as partial:
+        refuse_if_not_paradesks(connection)
         if kind == "sqlite":
             sqlite_backup(connection, partial)
             counts = sqlite_verify(partial)

@@ -269,6 +269,15 @@ def test_replacing_a_database_with_tables_the_backup_lacks_is_refused(
     assert every_row(empty_database) == before
 
 
+def test_a_database_without_paradesks_tables_is_not_backed_up(
+    empty_database: BaseDatabaseWrapper, tmp_path: Path
+) -> None:
+    """Pointed at the wrong database, the backup says so instead of saving an empty file."""
+    with pytest.raises(BackupError, match="has no Paradesk tables: nothing to back up"):
+        backup(empty_database, tmp_path / "nothing.backup")
+    assert list(tmp_path.glob("*.backup*")) == []
+
+
 # Confidential files --------------------------------------------------------------------------------
 
 
