@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "paradesk.schedules",
     "paradesk.progress",
     "paradesk.web",
+    "paradesk.ops",
 ]
 
 # --- Multi-factor sign-in (django-otp: TOTP apps and one-time recovery codes) -------------------

@@ -1,0 +1,1 @@
+"""Operating a Paradesk install: `paradesk backup` and `paradesk restore` (docs/serving.md)."""
