@@ -41,10 +41,11 @@ from paradesk.plans.models import (
     TargetBehavior,
 )
 from paradesk.recording.models import Observation
-from paradesk.schedules.absences import absences_of
-from paradesk.schedules.coverage_models import Absence
+from paradesk.schedules.coverage.absences import absences_of
+from paradesk.schedules.coverage.models import Absence
 from paradesk.schedules.models import DutyKind, SupportType
-from paradesk.schedules.today import DayBlock, day_blocks
+from paradesk.schedules.occurrences import DayBlock
+from paradesk.schedules.today import day_blocks
 
 # Team roles whose holders record data (policy: Action.RECORD_DATA), in the order the page lists them.
 ROLE_ORDER: dict[str, int] = {

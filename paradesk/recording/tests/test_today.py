@@ -25,7 +25,7 @@ from paradesk.plans.models import Measure, MeasureStatus, ScheduleKind
 from paradesk.recording.models import Observation, Session
 from paradesk.recording.today import SchoolDay, today_for
 from paradesk.schedules.models import DutyKind, SupportType
-from paradesk.schedules.today import DayBlock
+from paradesk.schedules.occurrences import DayBlock
 from paradesk.testing import (
     AssignmentFactory,
     MeasureFactory,

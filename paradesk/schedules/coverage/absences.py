@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from paradesk.people.models import PARA_TEAM_ROLES, Assignment, Role, RoleKind, Staff, TeamRole
-from paradesk.schedules.coverage import propose_coverage
-from paradesk.schedules.coverage_models import Absence, CoverageAssignment, CoverageStatus
+from paradesk.schedules.coverage.models import Absence, CoverageAssignment, CoverageStatus
+from paradesk.schedules.coverage.proposal import propose_coverage
 from paradesk.schedules.models import (
     STUDENT_SUPPORT,
     DutyKind,
@@ -35,9 +35,9 @@ from paradesk.schedules.models import (
     SupportType,
     time_range,
 )
+from paradesk.schedules.occurrences import DayBlock, blocks_with_details, occurrences
+from paradesk.schedules.planning.week import Block, Duty, Para, Requirement, RequirementKind, SchoolWeek, Slot
 from paradesk.schedules.school_calendar import SchoolCalendars
-from paradesk.schedules.today import DayBlock, blocks_with_details, occurrences
-from paradesk.schedules.week import Block, Duty, Para, Requirement, RequirementKind, SchoolWeek, Slot
 
 RANK_SAFETY, RANK_SERVICE, RANK_GROUP, RANK_DUTY = 0, 1, 2, 3
 RANK_OF_SUPPORT = {
