@@ -254,7 +254,7 @@ def monday(monkeypatch: pytest.MonkeyPatch) -> None:
 def weekday_today(personas: Personas) -> int:
     """Today's weekday in the school's time zone (blocks with fixed times and no bell schedule run
     on their weekday)."""
-    return SchoolDay.at(timezone.now(), personas.school.time_zone).day.weekday()
+    return SchoolDay.at(timezone.now(), personas.school.zone).day.weekday()
 
 
 def block(personas: Personas, start: tuple[int, int], end: tuple[int, int], **fields: Any) -> None:
