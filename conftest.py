@@ -1,4 +1,4 @@
-"""Fixtures every area's tests share: the personas of STYLE.md, and the browser for browser tests."""
+"""Fixtures every area's tests share: the personas (docs/conventions.md#personas), and the browser."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 # Browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live server.
-# Never `playwright install`: it downloads a browser, which fails here (PLATFORM.md). Without
+# Never `playwright install`: it downloads a browser (docs/development.md#browser-tests). Without
 # /usr/bin/chromium the browser tests are skipped, saying why.
 
 # Playwright's sync API runs an event loop in the test's thread; Django then refuses database work

@@ -1,4 +1,4 @@
-"""Factories and the personas of STYLE.md, shared by every area's tests (and the benchmarks)."""
+"""Factories and the personas (docs/conventions.md#personas), shared by all areas' tests and benchmarks."""
 
 from __future__ import annotations
 

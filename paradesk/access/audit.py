@@ -1,4 +1,4 @@
-"""Audit entries for every view of a student's records and every change (DESIGN.md rule 3).
+"""Audit entries for every view of a student's records and every change (docs/architecture.md#audit).
 
 Entries name ids and field names, never values and never a student's name.
 """

@@ -3,7 +3,7 @@
 A staff member stands in one or more relations ("standings") to a student, each from something
 current: an assignment to the student, a class the student is in, or an administrator's role at the
 student's school or district. Each action is allowed to a set of standings. No standing means the
-student is not found; a standing without the action means forbidden (DESIGN.md rules 1 and 2).
+student is not found; a standing without the action means forbidden (docs/architecture.md#scope-of-practice).
 """
 
 from __future__ import annotations

@@ -153,7 +153,7 @@ def amend_plan(*, actor: Staff, plan: Plan, reason: str) -> Plan:
     """A new draft version carrying everything forward; the amended version is left untouched.
 
     Copies keep `carried_from`, so data recorded under the old measures stays tied to the old
-    version (DESIGN.md rule 4) and can still be followed across versions.
+    version (docs/architecture.md#versioned-plans) and can still be followed across versions.
     """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status == PlanStatus.DRAFT:

@@ -3,7 +3,7 @@
 A plan's content (goals, measures, accommodations, services, behavior-plan parts, directions,
 reporting periods) belongs to one plan version. Amending makes a new version with copies that keep
 a link (`carried_from`) to what they were copied from, so data recorded under a measure stays tied to
-the version and measure it was recorded under (DESIGN.md rule 4).
+the version and measure it was recorded under (docs/architecture.md#versioned-plans).
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ class AbcOption(models.Model):
 
 
 class Method(models.TextChoices):
-    """Measurement methods of DOMAIN.md section 1."""
+    """Measurement methods (docs/field.md#measurement-methods)."""
 
     COUNT = "count", _("Count (event recording)")
     RATE = "rate", _("Rate")
@@ -286,7 +286,7 @@ class MeasureStatus(models.TextChoices):
 
 
 class Measure(models.Model):
-    """How progress on a goal, or a target behavior, is measured (DOMAIN.md sections 1 and 2)."""
+    """How progress on a goal, or a target behavior, is measured (docs/field.md#measurement-methods)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
@@ -325,7 +325,7 @@ class Measure(models.Model):
         _("target value"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
-    # Mastery rule (DOMAIN.md section 2); the product suggests 90%.
+    # Mastery rule (docs/field.md#mastery); the product suggests 90%.
     mastery_threshold = models.DecimalField(
         _("mastery threshold (%)"),
         max_digits=5,
@@ -370,7 +370,7 @@ class Measure(models.Model):
         return self.name
 
     def clean(self) -> None:
-        """The parameters each method needs, and nothing contradictory (DOMAIN.md section 1)."""
+        """The parameters each method needs, and nothing contradictory (docs/field.md#measurement-methods)."""
         errors: dict[str, str] = {}
         method = self.method
         if not self.unit:

@@ -1,5 +1,5 @@
 """The teacher's progress decisions, each audited and atomic: confirming mastery, phase changes,
-adjusted aimlines, agreement pairs and fidelity checks (DOMAIN.md sections 2-5).
+adjusted aimlines, agreement pairs and fidelity checks (defined in docs/field.md).
 
 Views check access (Action.DECIDE_PROGRESS) before calling these. Decisions are made on the plan
 version in force: an ended version is part of the legal record and stays read-only, a draft is not in
@@ -29,7 +29,7 @@ from paradesk.progress import agreement, analysis, series
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, FidelityCheck, PhaseChange, PhaseKind
 from paradesk.recording.models import Observation
 
-# A fidelity step's result (DOMAIN.md section 5).
+# A fidelity step's result (docs/field.md#fidelity).
 STEP_RESULTS = ("yes", "no", "na")
 STEP_LENGTH = 500
 LABEL_LENGTH = 60  # PhaseChange.label: short enough to stand on the graph
@@ -116,7 +116,7 @@ def mastery_met(progress: series.MeasureProgress) -> bool:
 def confirm_mastery(
     *, actor: Staff, measure: Measure, on: datetime.date, without_rule: bool = False, reason: str = ""
 ) -> PhaseChange:
-    """The licensed teacher confirms mastery (DOMAIN.md section 2): the measure moves to maintenance
+    """The licensed teacher confirms mastery (docs/field.md#mastery): the measure moves to maintenance
     and a maintenance phase starts on the confirmation date. Allowed when the data meet the mastery
     rule, or on the teacher's own judgement with a reason."""
     measure = locked_measure(measure)
@@ -233,7 +233,7 @@ def adjust_aimline(
     note: str = "",
 ) -> AimlineAdjustment:
     """The teacher redraws the aimline; the latest adjustment replaces the one drawn from the
-    baseline (DOMAIN.md section 3)."""
+    baseline (docs/field.md#baseline-and-aimline)."""
     measure = locked_measure(measure)
     if target_date <= start_date:
         raise ValidationError({"target_date": _("The target date must be after the start date.")})
@@ -324,7 +324,7 @@ def pairing_problem(
 def pair_agreement(
     *, actor: Staff, measure: Measure, primary: Observation, secondary: Observation
 ) -> AgreementCheck:
-    """Two independent observers' records of one session (DOMAIN.md section 4). The primary stays on
+    """Two independent observers' records of one session (docs/field.md#agreement). The primary stays on
     the graph; the secondary leaves the data path. The check keeps the method's usual formula."""
     measure = locked_measure(measure)
     lineage = series.lineages([measure])[measure.pk]
@@ -443,7 +443,7 @@ def record_fidelity(
     note: str = "",
     measure: Measure | None = None,
 ) -> FidelityCheck:
-    """A licensed teacher's check of how a plan was carried out (DOMAIN.md section 5): each step
+    """A licensed teacher's check of how a plan was carried out (docs/field.md#fidelity): each step
     yes, no or not applicable; fidelity = steps done / steps observed."""
     plan = Plan.objects.select_for_update(of=("self",)).select_related("student__school").get(pk=plan.pk)
     ensure_in_force(plan)

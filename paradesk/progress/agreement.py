@@ -1,4 +1,4 @@
-"""Inter-observer agreement (DOMAIN.md section 4) and implementation fidelity (DOMAIN.md section 5).
+"""Inter-observer agreement (docs/field.md#agreement) and implementation fidelity (docs/field.md#fidelity).
 
 Agreement: the nine formulas of the field (Reed & Azulay 2011), ``session_agreement`` to apply every
 one that fits two observers' facts of one session (the ``paradesk.recording.methods`` formats), the
@@ -21,7 +21,7 @@ from typing import Any
 
 from paradesk.progress.analysis import as_sequence, finite
 
-# The usual standard (DOMAIN.md section 4): at least 80% agreement, on at least 20% of the sessions
+# The usual standard (docs/field.md#agreement): at least 80% agreement, on at least 20% of the sessions
 # of each phase.
 AGREEMENT_STANDARD = 80.0
 AGREEMENT_SHARE_STANDARD = 20.0
@@ -30,7 +30,7 @@ AGREEMENT_SHARE_STANDARD = 20.0
 # ---- facts --------------------------------------------------------------------------------------------
 
 
-# ---- agreement (DOMAIN.md section 4) ------------------------------------------------------------------
+# ---- agreement (docs/field.md#agreement) --------------------------------------------------------------
 
 
 def _ratio(smaller: float, larger: float) -> float:
@@ -53,7 +53,7 @@ def _paired(first: Sequence[Any], second: Sequence[Any]) -> bool:
 
 
 def mean_count_per_interval_agreement(first: Sequence[float], second: Sequence[float]) -> float | None:
-    """Mean over intervals of smaller/larger (1 when both are 0) x 100: DOMAIN.md's 10.5 summed over
+    """Mean over intervals of smaller/larger (1 when both are 0) x 100: docs/field.md#agreement's 10.5 over
     15 intervals = 70%. None unless both observers have the same number of intervals, or when an
     amount is not a finite number."""
     if not _paired(first, second):
@@ -106,7 +106,7 @@ def total_duration_agreement(first_seconds: float, second_seconds: float) -> flo
 
 
 def mean_duration_per_occurrence_agreement(first: Sequence[float], second: Sequence[float]) -> float | None:
-    """Mean over paired occurrences of shorter/longer x 100: DOMAIN.md's (0.75 + 1.0 + 0.8) / 3 =
+    """Mean over paired occurrences of shorter/longer x 100; docs/field.md#agreement: (0.75 + 1.0 + 0.8) / 3 =
     85%. None unless both observers saw the same number of occurrences."""
     return mean_count_per_interval_agreement(first, second)
 
@@ -173,7 +173,7 @@ def _latencies(trials: object) -> list[float | None]:
 def latency_per_trial_agreement(
     first: Sequence[float | None], second: Sequence[float | None]
 ) -> float | None:
-    """Mean duration-per-occurrence agreement for latency, trial by trial (DOMAIN.md section 4, each
+    """Mean duration-per-occurrence agreement for latency, trial by trial (docs/field.md#agreement, each
     cue an occurrence): shorter/longer latency when both observers saw a response, 1 when neither
     did, 0 when only one did. None unless both observers recorded the same number of trials."""
     if len(first) != len(second) or not first:
@@ -286,7 +286,7 @@ def agreement_standing(percents: Sequence[float | None], sessions: int) -> Agree
     return AgreementStanding(len(percents), sessions, min(known) if known else None, share)
 
 
-# ---- fidelity (DOMAIN.md section 5) ------------------------------------------------------------------
+# ---- fidelity (docs/field.md#fidelity) ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -297,7 +297,7 @@ class Fidelity:
 
 
 def fidelity(steps: Sequence[str]) -> Fidelity:
-    """Each step "yes", "no" or "na" (DOMAIN.md section 5)."""
+    """Each step "yes", "no" or "na" (docs/field.md#fidelity)."""
     yes = sum(1 for step in steps if step == "yes")
     no = sum(1 for step in steps if step == "no")
     observed = yes + no

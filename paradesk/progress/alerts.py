@@ -1,5 +1,5 @@
 """What needs a licensed teacher's attention on a measure, and why, in plain words with the dates and
-figures behind it (DOMAIN.md sections 2-4).
+figures behind it (docs/progress.md#team-dashboard-alerts).
 
 ``alerts_for`` reads measures' progress summaries (paradesk.progress.summaries) and the schools'
 calendars (paradesk.schedules.school_calendar) already loaded, so a whole caseload costs no query
@@ -41,7 +41,7 @@ LOOKBACK_DAYS = 366
 SCHOOL_WEEK_DAYS = 5
 
 QUIET_STATUSES = frozenset({MeasureStatus.DISCONTINUED, MeasureStatus.MASTERED})
-# Maintenance probes are graphed but kept out of acquisition decisions (DOMAIN.md section 2).
+# Maintenance probes are graphed but kept out of acquisition decisions (docs/field.md#maintenance).
 NO_DECISION_STATUSES = frozenset({MeasureStatus.MAINTENANCE})
 NO_MASTERY_FLAG_STATUSES = frozenset({MeasureStatus.MAINTENANCE, MeasureStatus.MASTERED})
 
@@ -211,7 +211,7 @@ def trend_words(reason: Reason, points: int) -> str:
 
 
 def mastery_alert(summary: Summary) -> str | None:
-    """The mastery rule is met: flagged for a licensed teacher to confirm (DOMAIN.md section 2)."""
+    """The mastery rule is met: flagged for a licensed teacher to confirm (docs/field.md#mastery)."""
     found = summary.mastery
     if found is None or found.status is not analysis.MasteryStatus.MET:
         return None
@@ -289,8 +289,8 @@ def behind_schedule_alert(summary: Summary, today: datetime.date, calendars: Sch
 
 
 def agreement_alerts(summary: Summary) -> list[tuple[Reason, str]]:
-    """At least 80% agreement on at least 20% of the sessions of the current phase (DOMAIN.md
-    section 4), once the phase has AGREEMENT_MIN_SESSIONS sessions."""
+    """At least 80% agreement on at least 20% of the sessions of the current phase
+    (docs/field.md#agreement), once the phase has AGREEMENT_MIN_SESSIONS sessions."""
     standing = summary.agreement
     if standing.sessions < AGREEMENT_MIN_SESSIONS:
         return []

@@ -1,6 +1,6 @@
-"""Progress analysis (DOMAIN.md sections 1-3): baseline, aimline, trend, decision rules, mastery, the
+"""Progress analysis (docs/field.md, docs/progress.md): baseline, aimline, trend, decision rules, mastery, the
 independence trend, phases, celeration and service-minute compliance. Inter-observer agreement and
-fidelity (sections 4 and 5) are in ``paradesk.progress.agreement``.
+fidelity (docs/field.md#agreement, #fidelity) are in ``paradesk.progress.agreement``.
 
 Pure Python and numpy: plain data in, plain data out, no Django import, so it can be tested by hand
 and run over a whole district at once (``analyze_arrays``).
@@ -32,7 +32,7 @@ from paradesk.recording.methods import MeasureSpec as MeasureSpec
 from paradesk.recording.methods import SessionValue as SessionValue
 from paradesk.recording.methods import session_value as session_value
 
-# DOMAIN.md section 3.
+# docs/field.md#baseline-and-aimline and #decision-rules.
 BASELINE_MIN_POINTS = 3
 BASELINE_MAX_POINTS = 5
 FOUR_POINT_RULE_POINTS = 4
@@ -57,7 +57,7 @@ class Direction(enum.StrEnum):
 
 
 class Verdict(enum.StrEnum):
-    """What a decision rule says (DOMAIN.md section 3)."""
+    """What a decision rule says (docs/field.md#decision-rules)."""
 
     RAISE_GOAL = "raise_goal"
     CHANGE_INSTRUCTION = "change_instruction"
@@ -186,7 +186,7 @@ def aimline(start_day: float, start_value: float, target_day: float, target_valu
 
 
 def weekly_growth_needed(baseline_value: float, target_value: float, weeks: float) -> float | None:
-    """(target - baseline) / weeks: DOMAIN.md's (125 - 25) / 30 = 3.33 per week."""
+    """(target - baseline) / weeks: (125 - 25) / 30 = 3.33 per week (docs/field.md#baseline-and-aimline)."""
     if not all(finite(number) for number in (baseline_value, target_value, weeks)) or weeks <= 0:
         return None
     return (target_value - baseline_value) / weeks
@@ -359,7 +359,7 @@ def _trend_verdict(
 
 @dataclass(frozen=True)
 class MasteryRule:
-    """DOMAIN.md section 2. ``max_prompt_rank`` is the most intrusive prompt allowed (index in the
+    """docs/field.md#mastery. ``max_prompt_rank`` is the most intrusive prompt allowed (index in the
     measure's hierarchy, 0 = independent); None allows any."""
 
     threshold: float
@@ -601,7 +601,7 @@ def goes_the_goals_way(line: Line, direction: Direction) -> bool:
 
 def acquisition_points(split: Sequence[Phase]) -> tuple[Point, ...]:
     """The sessions mastery reads: those of the baseline and intervention phases since the latest
-    maintenance phase. Maintenance probes are kept out (DOMAIN.md section 2), and a run of sessions
+    maintenance phase. Maintenance probes are kept out (docs/field.md#maintenance), and a run of sessions
     never reaches back across a maintenance phase (teaching again after failed probes starts a new
     run). While the series is in maintenance, the stretch that led to it."""
     kept = list(split)

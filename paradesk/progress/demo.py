@@ -33,7 +33,7 @@ from paradesk.recording.messages import spec_of
 from paradesk.recording.models import Observation, Session
 
 SEED = 20261123
-# Every AGREEMENT_EVERY-th session of a checked measure gets a second observer (DOMAIN.md section 4
+# Every AGREEMENT_EVERY-th session of a checked measure gets a second observer (docs/field.md#agreement
 # asks for at least 20% of the sessions of each phase).
 AGREEMENT_EVERY = 5
 # One measure of each of these method families gets second observers.

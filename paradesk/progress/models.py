@@ -107,7 +107,7 @@ class AgreementCheck(models.Model):
 
 class FidelityCheck(models.Model):
     """A licensed teacher watches a para carry out a plan: each step yes / no / not applicable
-    (DOMAIN.md section 5). ``steps`` is ``[{"step": text, "result": "yes"|"no"|"na"}, ...]``."""
+    (docs/field.md#fidelity). ``steps`` is ``[{"step": text, "result": "yes"|"no"|"na"}, ...]``."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")

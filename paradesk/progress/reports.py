@@ -1,7 +1,7 @@
 """IEP progress reports: for a plan and one of its reporting periods, each measure's line with the
 descriptor the data proposes, the one the teacher decides, and the teacher's narrative.
 
-The proposal reads the data up to the period's end (DOMAIN.md section 3):
+The proposal reads the data up to the period's end (docs/progress.md#progress-reports):
 
 - mastered: the measure is in maintenance or mastered (a teacher confirmed mastery), or the
   mastery rule is met by the data;

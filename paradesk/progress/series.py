@@ -319,7 +319,7 @@ def known_by(moment: datetime.datetime, until: datetime.date, zone: zoneinfo.Zon
 def current_agreement(
     checks: Sequence[AgreementCheck], sessions: Sequence[Session], result: analysis.Analysis
 ) -> AgreementStanding:
-    """Agreement in the current phase (DOMAIN.md section 4: at least 80% on at least 20% of the
+    """Agreement in the current phase (docs/field.md#agreement: at least 80% on at least 20% of the
     sessions of each phase)."""
     start = result.phases[-1].start_day if result.phases else None
     in_phase = [s for s in sessions if start is None or analysis.day_number(s.day) >= start]

@@ -1,5 +1,5 @@
-"""What a measure's graph says, in plain sentences a para or teacher reads beside it (DOMAIN.md
-sections 2 and 3): the four-point rule, the trend rule, mastery and whether support is fading.
+"""What a measure's graph says, in plain sentences a para or teacher reads beside it
+(docs/field.md#decision-rules): the four-point rule, the trend rule, mastery and whether support is fading.
 
 Each sentence respects the measure's direction: for a behavior to decrease, points below the
 aimline are ahead of the goal. Dates follow the reader's locale. The sentences suggest; the

@@ -1,5 +1,5 @@
 """Writes to recorded data, each audited and atomic. Views and the API call these after checking
-access; nothing recorded is ever changed in place or deleted (DESIGN.md rule 2)."""
+access; nothing recorded is ever changed in place or deleted (docs/architecture.md#scope-of-practice)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The raw facts of each measurement method, how to check them and the session value they give
-(DOMAIN.md section 1). Pure Python: plain data in, plain data out, no Django import.
+(docs/field.md#measurement-methods). Pure Python: plain data in, plain data out, no Django import.
 
 Times inside facts are seconds since the observation started; observed seconds are the observation's
 end minus its start. The facts of each method (the contract with the recording devices):
@@ -556,7 +556,7 @@ def _intervals_scored(spec: MeasureSpec, facts: Mapping[str, Any], observed: flo
 
 def counts_as_success(spec: MeasureSpec, response: str, prompt: str) -> bool:
     """A correct trial counts toward success at or below the goal support level when one is set
-    (DOMAIN.md section 1); without one (or with one not in the hierarchy) any correct trial counts."""
+    (docs/field.md#prompt-levels); without one (or with one not in the hierarchy) any correct trial counts."""
     if response != "correct":
         return False
     hierarchy = spec.hierarchy

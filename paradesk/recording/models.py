@@ -2,9 +2,9 @@
 ABC incidents, accommodations delivered, service minutes, personal-care entries and notes.
 
 Every record's id is made by the device that recorded it, so a batch sent again is stored once
-(DESIGN.md rule 5). A record is never changed or deleted: a correction is a new record that names
+(docs/architecture.md#nothing-lost). A record is never changed or deleted: a correction is a new record naming
 the one it corrects (which is then marked superseded), and a void marks a record with who voided it
-and why (DESIGN.md rule 2). The raw facts of each method are kept (DOMAIN.md section 1), in the form
+and why (docs/architecture.md#scope-of-practice). Each method's raw facts are kept (docs/field.md), as
 documented in paradesk/recording/methods.py; the session value is computed from them on receipt.
 """
 
@@ -73,7 +73,7 @@ class Session(Record):
     started_at = models.DateTimeField(_("started"))
     ended_at = models.DateTimeField(_("ended"))
     setting = models.CharField(_("setting"), max_length=100, blank=True)
-    # A second observer's session of the same stretch, for interobserver agreement (DOMAIN.md 4).
+    # A second observer's session of the same stretch, for interobserver agreement (docs/field.md#agreement).
     agreement_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="agreement_checks"
     )
@@ -99,7 +99,7 @@ class Observation(Record):
     started_at = models.DateTimeField(_("observation started"))
     ended_at = models.DateTimeField(_("observation ended"))
     facts = models.JSONField(_("raw facts"))
-    # The method's session value (DOMAIN.md section 1), computed from the facts on receipt.
+    # The method's session value (docs/measurement.md#figures), computed from the facts on receipt.
     value = models.FloatField(_("session value"), null=True, blank=True)
 
     objects: RecordQuerySet[Observation] = RecordQuerySet.as_manager()  # type: ignore[assignment]
@@ -115,7 +115,7 @@ class Observation(Record):
 
 
 class AbcIncident(Record):
-    """An antecedent-behavior-consequence record of one incident (DOMAIN.md section 1, ABC)."""
+    """An antecedent-behavior-consequence record of one incident (docs/field.md#measurement-methods, ABC)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     target_behavior = models.ForeignKey(
@@ -170,7 +170,7 @@ class ServiceStatus(models.TextChoices):
 
 
 class MissedReason(models.TextChoices):
-    """DOMAIN.md section 6: each missed session keeps its reason."""
+    """Each missed session keeps its reason (docs/field.md#service-minutes)."""
 
     STUDENT_ABSENT = "student_absent", _("Student absent")
     PROVIDER_ABSENT = "provider_absent", _("Provider absent")

@@ -1,11 +1,11 @@
-"""Exactly-once ingest of what devices recorded (DESIGN.md rule 5): the sync API's work.
+"""Exactly-once ingest of what devices recorded (docs/architecture.md#nothing-lost): the sync API's work.
 
 A batch holds up to 500 records of any kind, each with an id made by the device. Each record is
 answered on its own: accepted (stored now), duplicate (already stored with that id, by the caller:
 nothing changes) or rejected (with a reason and field errors; the device keeps it and shows why). One
 bad record never stops the others. Checks are those of the pages: the caller records only for
 students they work with (`Action.RECORD_DATA`), only under plan versions in force when the record was
-made, and corrects only their own records on the same school day (DESIGN.md rule 2).
+made, and corrects only their own records on the same school day (docs/architecture.md#scope-of-practice).
 
 The batch costs a fixed number of queries whatever its size: everything it names is read in bulk
 first, then each record is checked in memory, then each kind is inserted with one statement.
@@ -515,7 +515,7 @@ def check_correction(
     kind: str, record: RecordIn, student: Student, batch: Batch, errors: dict[str, list[str]]
 ) -> Stored | None:
     """A correction names the caller's own current record of the same kind and student, made on
-    the same school day, and says why (DESIGN.md rule 2; later than that, a teacher voids it)."""
+    the same school day, and says why (docs/architecture.md#scope-of-practice; later, a teacher voids it)."""
     if record.corrects is None:
         if record.correction_reason.strip():
             errors.setdefault("correction_reason", []).append(_("A reason is given only with a correction."))

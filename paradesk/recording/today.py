@@ -455,7 +455,7 @@ def timeline(runs: list[DayBlock], students: list[StudentToday]) -> list[BlockTo
     return blocks
 
 
-# The page's offline data (common.md, "Offline client") -------------------------------------------
+# The page's offline data (docs/architecture.md#the-offline-client) -------------------------------
 
 
 def measure_data(row: Row, *, due: bool, recorded_today: int, sessions_this_week: int) -> Row:

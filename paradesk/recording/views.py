@@ -221,7 +221,7 @@ def void_page(request: HttpRequest, record: Record, form: VoidForm, status: int 
 
 # The para's Today page and the service worker (offline recording) ------------------------------------
 
-# Sheets the Today page can hold, by kind (common.md, "Offline client"); a kind is offered once its
+# Sheets Today can hold, by kind (docs/architecture.md#the-offline-client); a kind is offered once its
 # template exists, so the page works while sheets are still being added.
 SHEET_KINDS = (
     "trials",

@@ -1,4 +1,4 @@
-"""Service minutes per student: required, scheduled and delivered (DOMAIN.md section 6).
+"""Service minutes per student: required, scheduled and delivered (docs/field.md#service-minutes).
 
 The rules, stated once:
 

@@ -314,7 +314,7 @@ class ParaBlock(models.Model):
     students = models.ManyToManyField(
         Student, related_name="para_blocks", blank=True, verbose_name=_("students")
     )
-    # The teacher who plans the activities and directs the para during the block (DOMAIN.md 8).
+    # The teacher who plans the activities and directs the para in the block (docs/field.md#para-supervision).
     teacher = models.ForeignKey(
         Staff,
         on_delete=models.SET_NULL,

@@ -3,7 +3,7 @@ week, a teacher's "who is in my room when", service minutes, qualifications and 
 
 Administrators reach bell schedules, blocks and staff through their scope (403 for anyone else, 404
 outside their schools). A student's name shows only to someone who may see that student; everyone
-else reads "a student" (need-to-know, DESIGN.md rule 1).
+else reads "a student" (docs/architecture.md#need-to-know).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every access is recorded, and no record of it names the student (DESIGN.md rule 3, FERPA 99.32).
+"""Every access is recorded, and no record of it names the student (docs/architecture.md#audit, FERPA 99.32).
 
 Each GET of a student-record page leaves an audit entry with the student's id and the actor; each
 successful write leaves one with the names of the fields it changed. Walking every page and API

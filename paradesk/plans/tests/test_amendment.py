@@ -1,4 +1,4 @@
-"""Plan versions (DESIGN.md rule 4): amending copies everything into a new draft, activating ends the
+"""Plan versions (docs/architecture.md#versioned-plans): amending copies all to a draft, activating ends the
 old version, and active or ended versions never change."""
 
 from __future__ import annotations

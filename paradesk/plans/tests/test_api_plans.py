@@ -170,7 +170,7 @@ def test_scope_of_practice_on_plan_writes(personas: Personas, draft: Plan) -> No
         client = signed_in(staff)
         assert client.post(f"{API}/plans/{draft.id}/goals", goal, content_type=JSON).status_code == 403
         assert client.post(f"{API}/plans/{draft.id}/activate").status_code == 403
-    # Providers write directions for paras (DESIGN.md), though not goals.
+    # Providers write directions for paras (docs/access.md#actions-by-standing), though not goals.
     direction = {"goal_id": str(goal_in(draft).id), "why": "Builds fluency."}
     response = signed_in(personas.provider).post(
         f"{API}/plans/{draft.id}/directions", direction, content_type=JSON

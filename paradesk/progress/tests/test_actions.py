@@ -1,6 +1,6 @@
 """The teacher's progress decisions as actions: confirming mastery, phase changes, aimlines and
 agreement pairs; each audited, each refused with a message on bad input or an ended plan version.
-Agreement percents are worked by hand from DOMAIN.md section 4."""
+Agreement percents are worked by hand from docs/field.md#agreement."""
 
 from __future__ import annotations
 
@@ -355,7 +355,7 @@ def test_a_count_aimline_may_go_past_100(personas: Personas) -> None:
     )
     line = series.goal_of(fresh(count), adjustment).aimline
     assert line is not None
-    assert line.per_week == pytest.approx(3.33, abs=0.005)  # DOMAIN.md: (125 - 25) / 30
+    assert line.per_week == pytest.approx(3.33, abs=0.005)  # docs/field.md#baseline-and-aimline
 
 
 # --- agreement ---------------------------------------------------------------------------------------
@@ -366,7 +366,7 @@ def duration_measure(personas: Personas) -> Measure:
 
 
 def test_mean_duration_per_occurrence_worked_by_hand(personas: Personas) -> None:
-    """DOMAIN.md section 4: per occurrence 30/40, 40/40 and 40/50 = (0.75 + 1.0 + 0.8) / 3 = 85%;
+    """docs/field.md#agreement: per occurrence 30/40, 40/40 and 40/50 = (0.75 + 1.0 + 0.8) / 3 = 85%;
     totals 120 s and 130 s = 92.3%."""
     measure = duration_measure(personas)
     first = observe(

@@ -1,5 +1,5 @@
 """Inter-observer agreement and fidelity (paradesk.progress.agreement): known answers for every
-formula, each worked by hand from /work/shared/DOMAIN.md sections 4 and 5 (the working is in the
+formula, each worked by hand from docs/field.md#agreement and #fidelity (the working is in the
 comments beside the numbers), and properties: nothing raises on odd facts, and every percentage
 stays within 0..100 (or None)."""
 
@@ -27,7 +27,7 @@ def test_total_count_agreement() -> None:
     assert math.isnan(agreement.total_count_agreement(math.nan, 5))
 
 
-# DOMAIN.md: 10.5 summed over 15 intervals = 70%. Seven (1, 1) and two (0, 0) intervals give 1 each
+# docs/field.md#agreement: 10.5 over 15 intervals = 70%. Seven (1, 1) and two (0, 0) intervals give 1 each
 # (9), three (1, 2) give 0.5 each (1.5), three (0, 2) give 0: 10.5 / 15.
 FIRST_COUNTS = [1] * 7 + [0] * 2 + [1] * 3 + [0] * 3
 SECOND_COUNTS = [1] * 7 + [0] * 2 + [2] * 3 + [2] * 3
@@ -74,7 +74,7 @@ def test_total_duration_agreement() -> None:
 
 
 def test_mean_duration_per_occurrence_agreement_matches_domain_example() -> None:
-    # DOMAIN.md: (0.75 + 1.0 + 0.8) / 3 = 85%: 3 of 4 s, 5 of 5 s, 4 of 5 s.
+    # docs/field.md#agreement: (0.75 + 1.0 + 0.8) / 3 = 85%: 3 of 4 s, 5 of 5 s, 4 of 5 s.
     assert agreement.mean_duration_per_occurrence_agreement([3, 5, 4], [4, 5, 5]) == pytest.approx(85)
 
 
@@ -153,7 +153,7 @@ def test_session_agreement_of_trials_compares_response_and_prompt() -> None:
 
 
 def test_session_agreement_of_durations() -> None:
-    # Episodes 3, 5, 4 s against 4, 5, 5 s: totals 12 / 14; per occurrence DOMAIN.md's 85%.
+    # Episodes 3, 5, 4 s against 4, 5, 5 s: totals 12 / 14; per occurrence 85% (docs/field.md#agreement).
     first = {"episodes": [[0, 3], [10, 15], [20, 24]]}
     second = {"episodes": [[0, 4], [10, 15], [19, 24]]}
     assert agreement.session_agreement("duration", first, second, 30) == {

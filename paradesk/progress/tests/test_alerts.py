@@ -1,5 +1,5 @@
 """Each alert of the team dashboard, raised and not raised, with known answers worked by hand from
-DOMAIN.md sections 2-4 and a school calendar (Thursday 12 November 2026 is "today"; Wednesday
+docs/progress.md#team-dashboard-alerts and a school calendar (Thursday 12 November 2026 is "today"; Wednesday
 11 November is a closure; the school year runs 17 August 2026 to 4 June 2027)."""
 
 from __future__ import annotations

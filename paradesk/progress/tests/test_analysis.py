@@ -1,6 +1,6 @@
 """Known answers for every formula in paradesk.progress.analysis, each worked by hand from
-/work/shared/DOMAIN.md sections 1-3 (the working is in the comments beside the numbers). Agreement
-and fidelity (sections 4 and 5) are in test_agreement.py."""
+docs/field.md and docs/progress.md (the working is in the comments beside the numbers). Agreement
+and fidelity (docs/field.md#agreement, #fidelity) are in test_agreement.py."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_no_baseline_under_three_points() -> None:
 
 
 def test_weekly_growth_needed_matches_domain_example() -> None:
-    # DOMAIN.md: (125 - 25) / 30 = 3.33 per week.
+    # docs/field.md#baseline-and-aimline: (125 - 25) / 30 = 3.33 per week.
     assert analysis.weekly_growth_needed(25, 125, 30) == pytest.approx(3.3333333, abs=1e-6)
     assert analysis.weekly_growth_needed(25, 125, 0) is None
     assert analysis.weekly_growth_needed(25, math.nan, 30) is None

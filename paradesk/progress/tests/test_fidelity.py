@@ -1,4 +1,4 @@
-"""Implementation fidelity checks (DOMAIN.md section 5): steps from the plan, each yes / no / not
+"""Implementation fidelity checks (docs/field.md#fidelity): steps from the plan, each yes / no / not
 applicable; fidelity = steps done / steps observed, with all-or-nothing and per-step percents worked
 by hand; licensed staff add checks, the team reads them."""
 

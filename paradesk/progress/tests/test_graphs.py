@@ -1,4 +1,4 @@
-"""The measure's graph, as data and as SVG, for a series worked by hand (DOMAIN.md section 3).
+"""The measure's graph, as data and as SVG, for a series worked by hand (docs/field.md#baseline-and-aimline).
 
 The known series (personas.measure: discrete trials, to increase, target 95% by 16 December 2026):
 baseline 20, 30, 25 on 5-7 October (median 25, so the aimline starts at 25 on 7 October and rises

@@ -1,5 +1,5 @@
-"""Progress reports: the descriptor the data proposes (known answers worked by hand from DOMAIN.md
-section 3), the teacher's decision, and who may read, decide and download.
+"""Progress reports: the descriptor the data proposes (known answers worked by hand from
+docs/progress.md#progress-reports), the teacher's decision, and who may read, decide and download.
 
 Every series below is on personas.measure (discrete trials, a percentage, to increase) in Quarter 1
 (1 September - 10 November 2026), with the target 95% by 16 December 2026 unless a test says

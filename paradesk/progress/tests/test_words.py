@@ -1,5 +1,5 @@
-"""The graph's decisions in plain words, both directions and the too-few cases (DOMAIN.md sections 2
-and 3), worked by hand.
+"""The graph's decisions in plain words, both directions and the too-few cases (docs/field.md#decision-rules
+and #mastery), worked by hand.
 
 Every series starts with the baseline 20, 30, 25 on 5-7 October (median 25) or, for the behavior to
 decrease, 10, 12, 11 (median 11), then a phase change on 12 October. Increase: target 95 by 16

@@ -271,7 +271,7 @@ class CheckRow:
 
 
 def agreement_name(kind: str) -> str:
-    """The formula's name in the person's language (DOMAIN.md section 4)."""
+    """The formula's name in the person's language (docs/field.md#agreement)."""
     names: dict[str, str] = {
         agreement.AgreementKind.TOTAL_COUNT: _("Total count"),
         agreement.AgreementKind.MEAN_COUNT_PER_INTERVAL: _("Mean count-per-interval"),

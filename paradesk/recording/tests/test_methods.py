@@ -1,4 +1,4 @@
-"""The measurement methods of DOMAIN.md section 1: known answers worked by hand, the goal-support-level
+"""Measurement methods (docs/field.md#measurement-methods): known answers by hand, the goal-support-level
 and chaining rules, one test per problem code, and the Django side (spec_of, problem_message)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The teacher's view of what was recorded: a measure's observations (page and CSV) and a student's
-incidents, logs and notes, with corrections and voids in plain sight (DESIGN.md rules 2 and 3)."""
+incidents, logs and notes, corrections and voids in plain sight (docs/architecture.md#scope-of-practice)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Voiding a record: teachers only, with a reason, once; the record stays readable (DESIGN.md rule 2:
+"""Voiding: teachers only, with a reason, once; the record stays (docs/architecture.md#scope-of-practice:
 nothing is silently overwritten or deleted), and every void is audited without the student's name."""
 
 from __future__ import annotations

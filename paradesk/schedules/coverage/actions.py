@@ -96,7 +96,7 @@ def propose_again(*, actor: Staff, absence: Absence) -> list[CoverageAssignment]
 
 
 def unsafe(row: CoverageAssignment) -> bool:
-    """1:1 or safety support (DESIGN: kept unbroken) with nobody covering it."""
+    """1:1 or safety support with nobody covering it (docs/schedules.md#uncovered-11-or-safety-support)."""
     return row.rank == absences.RANK_SAFETY and row.covering_para_id is None
 
 

@@ -1,4 +1,4 @@
-"""Required, scheduled and delivered minutes: known answers worked by hand (DOMAIN.md section 6)."""
+"""Required, scheduled and delivered minutes: known answers worked by hand (docs/field.md#service-minutes)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@
  *
  * Every tap or field change is written to the sheet's draft first (store.saveDraft) and shown at
  * once; "Done"/"Save" checks the sheet as the server would (recording/sync.py, methods.py) and queues
- * the record(s) in the sync API's shape (common.md). Every string a person reads comes from the
+ * the record(s) in the sync API's shape (docs/api.md#sync). Every string a person reads comes from the
  * sheet's template ({% translate %}), read from the data-msg-* attributes of its
  * [data-sheet-messages] element: nothing English is written here.
  */

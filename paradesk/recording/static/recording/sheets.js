@@ -5,7 +5,7 @@
  *
  * Every tap changes the sheet's data (shown at once by Alpine) and writes the draft to IndexedDB;
  * "Done" turns the draft into a session and an observation in the outbox. Times inside facts are
- * seconds since the observation's start (common.md, "Raw facts per method").
+ * seconds since the observation's start (paradesk/recording/methods.py).
  */
 (function () {
   "use strict";

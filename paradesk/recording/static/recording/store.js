@@ -1,8 +1,8 @@
 /*
  * Paradesk offline store: every tap goes to IndexedDB (Dexie 4.4.7) before anything else, finalized
- * records wait in an outbox until the sync API has answered for them (DESIGN.md rule 5).
+ * records wait in an outbox until the sync API has answered for them (docs/architecture.md#nothing-lost).
  *
- * window.Paradesk.store — the contract of common.md ("Offline client"):
+ * window.Paradesk.store — its contract (docs/architecture.md#the-offline-client):
  *   uuid()                 a new record id (v4 UUID string)
  *   now()                  a Date from Paradesk.clock.now() (tests may replace Paradesk.clock.now)
  *   saveDraft(draft)       put an in-progress sheet (needs draft.id); fills staff_id, updated_at
