@@ -49,7 +49,7 @@ def set_up_django(data_dir: str) -> None:
 
 def coverage_exists() -> str | None:
     try:
-        from paradesk.schedules import absences, coverage_actions  # noqa: F401
+        from paradesk.schedules.coverage import absences, actions  # noqa: F401
     except ImportError as exc:
         return f"Coverage does not exist yet ({exc}), so there is nothing to measure."
     return None
@@ -146,8 +146,9 @@ def run() -> int:
     from django.db.models import Count
 
     from paradesk.people.models import Staff
-    from paradesk.schedules import absences, coverage_actions
-    from paradesk.schedules.coverage_models import Absence
+    from paradesk.schedules.coverage import absences
+    from paradesk.schedules.coverage import actions as coverage_actions
+    from paradesk.schedules.coverage.models import Absence
 
     absent = (
         Staff.objects.filter(para_blocks__school=school)

@@ -35,7 +35,7 @@ QUALIFICATIONS = {"de_escalation": 0.45, "lifting_toileting": 0.25, "aac": 0.25,
 
 sys.path.insert(0, str(ROOT))
 try:
-    from paradesk.schedules.solver import (
+    from paradesk.schedules.planning.solver import (
         Block,
         Duty,
         Para,

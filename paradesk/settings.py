@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "paradesk.recording",
     "paradesk.schedules",
     "paradesk.progress",
+    "paradesk.team",
     "paradesk.web",
     "paradesk.ops",
 ]
@@ -206,7 +207,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "paradesk.web.context_processors.navigation",
-                "paradesk.schedules.coverage_views.notifications",
+                "paradesk.team.notices.notifications",
                 "paradesk.access.sessions.session_limits",
             ],
         },

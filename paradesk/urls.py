@@ -20,7 +20,7 @@ urlpatterns = [
     path("", include("paradesk.access.urls")),
     path("", include("paradesk.recording.urls")),
     path("", include("paradesk.schedules.urls")),
-    path("", include("paradesk.schedules.coverage_urls")),
+    path("", include("paradesk.schedules.coverage.urls")),
     path("", include("paradesk.progress.urls")),
     path("api/v1/", include("paradesk.api_urls")),
 ]

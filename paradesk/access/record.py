@@ -72,7 +72,7 @@ def school_time_zone(student: Student) -> zoneinfo.ZoneInfo:
     """The student's school's time zone; a zone name the system does not know falls back to the
     site's, so an export never fails over a typo in a school's settings."""
     try:
-        return zoneinfo.ZoneInfo(student.school.time_zone)
+        return student.school.zone
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 

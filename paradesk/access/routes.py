@@ -165,7 +165,7 @@ ROUTES: dict[str, Route] = {
     "staff_qualifications": Route(Gate.STAFF_ADMIN, target=Target.STAFF),
     "support_needs": student(RECORD, Target.STUDENT),
     "support_needs_set": student(EDIT, Target.STUDENT),
-    # Absences and coverage, and the schedule builder (paradesk/schedules/coverage_urls.py):
+    # Absences and coverage, and the schedule builder (paradesk/schedules/coverage/urls.py):
     # administrators within their schools; a draft or row named in a form is checked in the view.
     "absence_list": Route(Gate.STAFF_ADMIN),
     "absence_create": Route(Gate.STAFF_ADMIN),
@@ -178,9 +178,9 @@ ROUTES: dict[str, Route] = {
     "schedule_builder_accept": Route(Gate.STAFF_ADMIN, method="POST"),
     # Progress: the team dashboard lists only the person's own caseload (case manager, provider).
     "progress_dashboard": Route(Gate.SIGNED_IN),
-    # Progress: a measure's graph and what it says (progress/views.py) read with the record.
+    # Progress: a measure's graph and what it says (progress/views/measures.py) read with the record.
     "measure_progress": student(RECORD, Target.MEASURE),
-    # Progress: the teacher's decisions (progress/action_views.py) are licensed staff's; the
+    # Progress: the teacher's decisions (progress/views/actions.py) are licensed staff's; the
     # fidelity list reads like the rest of the record.
     "measure_mastery": student(Action.DECIDE_PROGRESS, Target.MEASURE),
     "measure_phase_changes": student(Action.DECIDE_PROGRESS, Target.MEASURE),
@@ -188,7 +188,7 @@ ROUTES: dict[str, Route] = {
     "measure_agreement": student(Action.DECIDE_PROGRESS, Target.MEASURE),
     "student_fidelity": student(RECORD, Target.STUDENT),
     "fidelity_add": student(Action.DECIDE_PROGRESS, Target.PLAN),
-    # Progress reports (progress/report_views.py): the page reads with the record and saves with
+    # Progress reports (progress/views/reports.py): the page reads with the record and saves with
     # progress.decide (POST, checked in the view); the PDF is read with the record, audited as an
     # export. A batch is seen only by the person who asked for it (anyone else's: 404).
     "progress_report": student(RECORD, Target.PLAN_PERIOD),

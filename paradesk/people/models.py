@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
+import zoneinfo
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -24,7 +26,36 @@ def default_mfa_role_kinds() -> list[str]:
     return ["school_admin", "district_admin", "sped_teacher"]
 
 
-class District(models.Model):
+class LocalDays:
+    """A district's or school's own clock: its zone (from `time_zone`, an IANA name) and its days.
+    Dates of observations, absences and blocks are the place's dates, not the server's.
+
+    The zone is read once per instance: change `time_zone` on a fresh instance."""
+
+    time_zone: str
+
+    @cached_property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local_date(self, moment: datetime.datetime) -> datetime.date:
+        """The local date of an aware moment."""
+        return moment.astimezone(self.zone).date()
+
+    def at(self, day: datetime.date, clock: datetime.time) -> datetime.datetime:
+        """The moment a local clock time of a local date."""
+        return datetime.datetime.combine(day, clock, self.zone)
+
+    def day_start(self, day: datetime.date) -> datetime.datetime:
+        return self.at(day, datetime.time.min)
+
+    def day_end(self, day: datetime.date) -> datetime.datetime:
+        """The start of the next local day: a day is [day_start, day_end), 23 or 25 hours when the
+        clocks change."""
+        return self.day_start(day + datetime.timedelta(days=1))
+
+
+class District(LocalDays, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=200)
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/Chicago")
@@ -41,7 +72,7 @@ class District(models.Model):
         return bool(kinds & set(self.mfa_role_kinds))
 
 
-class School(models.Model):
+class School(LocalDays, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(_("name"), max_length=200)

@@ -76,7 +76,7 @@ def add_demo_decisions(district: District, *, seed: int = SEED) -> int:
     """The teacher's decisions in the demo district; returns how many decisions were written. Run once,
     right after the recorded history."""
     rng = random.Random(seed)
-    zone = zoneinfo.ZoneInfo(district.time_zone)
+    zone = district.zone
     managers = team_members(district, TeamRole.CASE_MANAGER)
     measures = list(
         Measure.objects.filter(district=district, plan__status=PlanStatus.ACTIVE)

@@ -30,8 +30,8 @@ from paradesk.people.models import Assignment, School, Staff
 from paradesk.plans.models import Plan, ReportingPeriod
 from paradesk.plans.views import current_students
 from paradesk.progress import pdf, reports
-from paradesk.progress.dashboard_views import CASELOAD_ROLES
 from paradesk.progress.models import BatchStatus, ReportBatch
+from paradesk.progress.views.dashboard import CASELOAD_ROLES
 
 logger = logging.getLogger(__name__)
 

@@ -70,7 +70,7 @@ def record_demo_history(district: District, *, weeks: int = 8, seed: int = 20261
     """Sessions three days a week on every measure in force in the district; returns how many
     observations were written. Run once, right after the district is built."""
     rng = random.Random(seed)
-    zone = zoneinfo.ZoneInfo(district.time_zone)
+    zone = district.zone
     days = school_days_back(timezone.localdate(), weeks)
     recorders = recorder_of_students(district)
     sessions: list[Session] = []

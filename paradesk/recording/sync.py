@@ -16,11 +16,9 @@ from __future__ import annotations
 import datetime
 import math
 import uuid
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from types import SimpleNamespace
 from typing import Annotated, Any, Literal
 
@@ -429,13 +427,8 @@ def read_students(actor: Staff, parsed: list[RecordIn], batch: Batch) -> None:
 # Checks shared by every kind ---------------------------------------------------------------------------
 
 
-@cache
-def zone(name: str) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(name)
-
-
 def school_day(student: Student, moment: datetime.datetime) -> datetime.date:
-    return moment.astimezone(zone(student.school.time_zone)).date()
+    return student.school.local_date(moment)
 
 
 def student_for(batch: Batch, student_id: uuid.UUID, name: str) -> Student:

@@ -41,10 +41,11 @@ from paradesk.plans.models import (
     TargetBehavior,
 )
 from paradesk.recording.models import Observation
-from paradesk.schedules.absences import absences_of
-from paradesk.schedules.coverage_models import Absence
+from paradesk.schedules.coverage.absences import absences_of
+from paradesk.schedules.coverage.models import Absence
 from paradesk.schedules.models import DutyKind, SupportType
-from paradesk.schedules.today import DayBlock, day_blocks
+from paradesk.schedules.occurrences import DayBlock
+from paradesk.schedules.today import day_blocks
 
 # Team roles whose holders record data (policy: Action.RECORD_DATA), in the order the page lists them.
 ROLE_ORDER: dict[str, int] = {
@@ -77,8 +78,8 @@ class SchoolDay:
     week_start: datetime.date
 
     @classmethod
-    def at(cls, moment: datetime.datetime, time_zone: str) -> SchoolDay:
-        day = moment.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
+    def at(cls, moment: datetime.datetime, zone: datetime.tzinfo) -> SchoolDay:
+        day = moment.astimezone(zone).date()
         return cls(day=day, week_start=day - datetime.timedelta(days=day.weekday()))
 
     def in_week(self, day: datetime.date) -> bool:
@@ -342,7 +343,7 @@ def today_for(staff: Staff, now: datetime.datetime | None = None, *, with_blocks
         StudentToday(
             student=a.student,
             team_role=a.team_role,
-            school_day=SchoolDay.at(moment, a.student.school.time_zone),
+            school_day=SchoolDay.at(moment, a.student.school.zone),
             snapshot=snapshot_of(a.student),
             plans=plans.get(a.student_id, []),
         )
@@ -350,7 +351,7 @@ def today_for(staff: Staff, now: datetime.datetime | None = None, *, with_blocks
     ]
     fill_measures(students)
     keep_providers_own_measures(students, provider_disciplines(staff, [a.student for a in assignments]))
-    district_zone = staff.district.time_zone if staff.district else timezone.get_current_timezone_name()
+    district_zone = staff.district.zone if staff.district else timezone.get_current_timezone()
     day = students[0].school_day.day if students else SchoolDay.at(moment, district_zone).day
     blocks = timeline(day_blocks(staff, day), students) if with_blocks else []
     listed = {s.student.pk for block in blocks for s in block.students}
@@ -376,7 +377,7 @@ def fill_measures(students: list[StudentToday]) -> None:
     since = datetime.datetime.combine(earliest, datetime.time.min, tzinfo=datetime.UTC)
     seen = observations_this_week(measure_ids, since)
     for item in students:
-        zone = zoneinfo.ZoneInfo(item.student.school.time_zone)
+        zone = item.student.school.zone
         item.measures = [
             measure_today(row, seen.get(row["id"], []), item.school_day, zone)
             for plan in item.plans

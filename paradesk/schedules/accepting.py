@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 from paradesk.access import audit
 from paradesk.access.models import AuditAction
 from paradesk.people.models import PARA_TEAM_ROLES, Assignment, Role, RoleKind, Staff, Student, today
-from paradesk.schedules import coverage_actions
-from paradesk.schedules.absences import para_team_role
 from paradesk.schedules.actions import record_block
-from paradesk.schedules.coverage_models import Absence, CoverageAssignment, ScheduleDraft
+from paradesk.schedules.coverage import actions as coverage_actions
+from paradesk.schedules.coverage.absences import para_team_role
+from paradesk.schedules.coverage.models import Absence, CoverageAssignment, ScheduleDraft
 from paradesk.schedules.models import STUDENT_SUPPORT, ParaBlock, SupportType
 
 

@@ -39,8 +39,8 @@ from paradesk.access import audit
 from paradesk.access.models import AuditAction
 from paradesk.people.models import Assignment, School, Staff, Student, TeamRole
 from paradesk.plans.models import Plan, Service, ServiceKind
-from paradesk.schedules.absences import local_time, minute_of, school_paras
-from paradesk.schedules.coverage_models import ScheduleDraft
+from paradesk.schedules.coverage.absences import local_time, minute_of, school_paras
+from paradesk.schedules.coverage.models import ScheduleDraft
 from paradesk.schedules.minutes import ServiceTerms, month_of, required_per_week
 from paradesk.schedules.models import (
     BellPeriod,
@@ -50,8 +50,8 @@ from paradesk.schedules.models import (
     SupportType,
     Weekday,
 )
-from paradesk.schedules.school_calendar import SchoolCalendars
-from paradesk.schedules.solver import (
+from paradesk.schedules.occurrences import DayBlock, blocks_with_details, occurrences
+from paradesk.schedules.planning.solver import (
     Duty,
     Para,
     Reason,
@@ -62,7 +62,7 @@ from paradesk.schedules.solver import (
     Slot,
     solve_week,
 )
-from paradesk.schedules.today import DayBlock, blocks_with_details, occurrences
+from paradesk.schedules.school_calendar import SchoolCalendars
 
 DEFAULT_BREAK_WINDOW = (10 * 60 + 30, 13 * 60 + 30)
 # In the request: long enough for a school's week to be good, short enough to wait for.

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from paradesk.people.models import Staff
 from paradesk.schedules.models import DutyKind, ParaBlock, SupportType
+from paradesk.schedules.occurrences import DayBlock, blocks_with_details, occurrences
 from paradesk.schedules.school_calendar import SchoolCalendars, dates_between
-from paradesk.schedules.today import DayBlock, blocks_with_details, occurrences
 
 FEED_WEEKS = 8
 PRODID = "-//Paradesk//Para schedule//EN"

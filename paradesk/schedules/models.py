@@ -30,6 +30,14 @@ from django.utils.translation import gettext_lazy as _
 
 from paradesk.people.models import ClassSection, District, School, Staff, Student
 
+# Absences, coverage and schedule drafts live in coverage/models.py; Django finds an app's models
+# through this module, so they are named here (the `as` marks them as re-exported).
+from paradesk.schedules.coverage.models import Absence as Absence
+from paradesk.schedules.coverage.models import AbsenceReason as AbsenceReason
+from paradesk.schedules.coverage.models import CoverageAssignment as CoverageAssignment
+from paradesk.schedules.coverage.models import CoverageStatus as CoverageStatus
+from paradesk.schedules.coverage.models import ScheduleDraft as ScheduleDraft
+
 
 class DayTypeKind(models.TextChoices):
     REGULAR = "regular", _("Regular day")
@@ -532,6 +540,3 @@ class CalendarFeed(models.Model):
             .select_related("staff")
             .first()
         )
-
-
-from paradesk.schedules.coverage_models import *  # noqa: E402, F403 (absences and coverage: coverage_models.py)

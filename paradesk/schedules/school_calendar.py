@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -101,6 +100,5 @@ class SchoolCalendars:
             times = block.times_on(self.day_type(block.school_id, day), self.periods)
         if times is None:
             return None
-        zone = zoneinfo.ZoneInfo(block.school.time_zone)
         start, end = times
-        return datetime.datetime.combine(day, start, zone), datetime.datetime.combine(day, end, zone)
+        return block.school.at(day, start), block.school.at(day, end)

@@ -32,9 +32,9 @@ from paradesk.access.helpers import AdminScope, access_staff, access_student, ad
 from paradesk.access.policy import Action, allowed, is_district_admin, provider_disciplines, visible_students
 from paradesk.people.models import Assignment, Role, RoleKind, School, Staff, Student, TeamRole, today
 from paradesk.schedules import actions, forms
-from paradesk.schedules.absences import absences_of
 from paradesk.schedules.calendar_feed import feed_for
-from paradesk.schedules.coverage_models import CoverageAssignment
+from paradesk.schedules.coverage.absences import absences_of
+from paradesk.schedules.coverage.models import CoverageAssignment
 from paradesk.schedules.minutes import minutes_report, providers_own_services
 from paradesk.schedules.models import (
     BellSchedule,

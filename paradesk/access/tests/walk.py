@@ -39,8 +39,8 @@ from paradesk.plans.models import (
 )
 from paradesk.progress.models import ReportBatch
 from paradesk.recording.models import Observation, Session
-from paradesk.schedules.coverage_actions import create_absence
-from paradesk.schedules.coverage_models import Absence
+from paradesk.schedules.coverage.actions import create_absence
+from paradesk.schedules.coverage.models import Absence
 from paradesk.schedules.models import CalendarDay, CalendarFeed, DayType
 from paradesk.testing import Personas, bell_schedule_for, calendar_day, persona_block
 

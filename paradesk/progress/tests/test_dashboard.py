@@ -15,9 +15,9 @@ from django.urls import reverse
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.people.models import Assignment, Staff, Student, TeamRole
 from paradesk.plans.models import Measure, MeasureStatus, Method, ScheduleKind
-from paradesk.progress import dashboard_views
 from paradesk.progress.models import AimlineAdjustment, PhaseChange
 from paradesk.progress.tests.test_alerts import TODAY, record, weekdays
+from paradesk.progress.views import dashboard
 from paradesk.testing import (
     AssignmentFactory,
     GoalFactory,
@@ -37,7 +37,7 @@ URL = "/progress/"
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch: pytest.MonkeyPatch, personas: Personas) -> datetime.date:
-    monkeypatch.setattr(dashboard_views, "local_today", lambda: TODAY)
+    monkeypatch.setattr(dashboard, "local_today", lambda: TODAY)
     bell_schedule_for(personas.school)
     calendar_day(personas.school, datetime.date(2026, 11, 11), closed="Veterans Day")
     return TODAY

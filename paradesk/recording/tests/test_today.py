@@ -25,7 +25,7 @@ from paradesk.plans.models import Measure, MeasureStatus, ScheduleKind
 from paradesk.recording.models import Observation, Session
 from paradesk.recording.today import SchoolDay, today_for
 from paradesk.schedules.models import DutyKind, SupportType
-from paradesk.schedules.today import DayBlock
+from paradesk.schedules.occurrences import DayBlock
 from paradesk.testing import (
     AssignmentFactory,
     MeasureFactory,
@@ -254,7 +254,7 @@ def monday(monkeypatch: pytest.MonkeyPatch) -> None:
 def weekday_today(personas: Personas) -> int:
     """Today's weekday in the school's time zone (blocks with fixed times and no bell schedule run
     on their weekday)."""
-    return SchoolDay.at(timezone.now(), personas.school.time_zone).day.weekday()
+    return SchoolDay.at(timezone.now(), personas.school.zone).day.weekday()
 
 
 def block(personas: Personas, start: tuple[int, int], end: tuple[int, int], **fields: Any) -> None:

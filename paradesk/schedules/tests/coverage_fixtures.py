@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 
 from paradesk.people.models import RoleKind, School, Staff, Student
-from paradesk.schedules import coverage_actions
-from paradesk.schedules.coverage_models import Absence, AbsenceReason
+from paradesk.schedules.coverage import actions as coverage_actions
+from paradesk.schedules.coverage.models import Absence, AbsenceReason
 from paradesk.schedules.models import ParaBlock, SupportType
 from paradesk.testing import (
     ParaBlockFactory,

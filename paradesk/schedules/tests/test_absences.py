@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.access.policy import Standing, standings_toward
 from paradesk.people.models import Assignment, TeamRole
-from paradesk.schedules import absences, coverage_actions
-from paradesk.schedules.coverage_forms import AbsenceForm
-from paradesk.schedules.coverage_models import Absence, AbsenceReason, CoverageStatus, Notification
+from paradesk.schedules.coverage import absences
+from paradesk.schedules.coverage import actions as coverage_actions
+from paradesk.schedules.coverage.forms import AbsenceForm
+from paradesk.schedules.coverage.models import Absence, AbsenceReason, CoverageStatus
 from paradesk.schedules.models import DutyKind, SupportType
 from paradesk.schedules.tests.coverage_fixtures import (
     MONDAY,
@@ -24,6 +25,7 @@ from paradesk.schedules.tests.coverage_fixtures import (
     student_at,
 )
 from paradesk.schedules.today import day_blocks
+from paradesk.team.models import Notification
 from paradesk.testing import Personas, QualificationFactory, holds, needs
 
 pytestmark = pytest.mark.django_db

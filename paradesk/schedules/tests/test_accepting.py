@@ -16,7 +16,7 @@ from paradesk.people.models import Assignment, Role, TeamRole
 from paradesk.plans.models import Service
 from paradesk.schedules import accepting, builder
 from paradesk.schedules.calendar_feed import feed_runs
-from paradesk.schedules.coverage_models import CoverageAssignment, CoverageStatus, ScheduleDraft
+from paradesk.schedules.coverage.models import CoverageAssignment, CoverageStatus, ScheduleDraft
 from paradesk.schedules.minutes import minutes_report
 from paradesk.schedules.models import ParaBlock, SupportType
 from paradesk.schedules.tests.coverage_fixtures import MONDAY, absent, block

@@ -11,7 +11,7 @@ from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.plans.models import Service
 from paradesk.schedules import accepting, builder
 from paradesk.schedules.models import DutyKind, ParaBlock, SupportType
-from paradesk.schedules.solver import RequirementKind
+from paradesk.schedules.planning.solver import RequirementKind
 from paradesk.schedules.tests.coverage_fixtures import MONDAY, block
 from paradesk.testing import Personas, QualificationFactory, bell_schedule_for, needs
 

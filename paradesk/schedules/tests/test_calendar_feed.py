@@ -14,7 +14,7 @@ from django.urls import reverse
 from paradesk.access.models import AuditEntry
 from paradesk.schedules.calendar_feed import calendar_text, escape_text, feed_for, fold
 from paradesk.schedules.models import CalendarFeed, SupportType
-from paradesk.schedules.today import DayBlock
+from paradesk.schedules.occurrences import DayBlock
 from paradesk.testing import (
     ParaBlockFactory,
     Personas,

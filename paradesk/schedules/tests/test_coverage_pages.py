@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.plans.models import Service
-from paradesk.schedules.coverage_models import Absence, CoverageStatus, Notification, ScheduleDraft
+from paradesk.schedules.coverage.models import Absence, CoverageStatus, ScheduleDraft
 from paradesk.schedules.models import ParaBlock, SupportType
 from paradesk.schedules.tests.coverage_fixtures import (
     MONDAY,
@@ -23,6 +23,7 @@ from paradesk.schedules.tests.coverage_fixtures import (
     para_at,
     student_at,
 )
+from paradesk.team.models import Notification
 from paradesk.testing import Personas
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,7 @@ def test_accepting_on_the_page_notifies_and_the_banner_shows_once(
 def test_the_covering_para_today_page_shows_the_student(personas: Personas) -> None:
     one_to_one_in_period_2(personas)
     absence = absent(personas)
-    from paradesk.schedules import coverage_actions
+    from paradesk.schedules.coverage import actions as coverage_actions
 
     coverage_actions.accept_coverage(actor=personas.school_admin, absence=absence)
     para = Client()

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from paradesk.people.models import Role, RoleKind, Staff
-from paradesk.schedules.coverage_models import CoverageAssignment
+from paradesk.schedules.coverage.models import CoverageAssignment
 from paradesk.schedules.models import ParaBlock, StaffQualification, SupportNeed, SupportType
 from paradesk.schedules.tests.coverage_fixtures import MONDAY, absent, block, para_at, student_at
 from paradesk.testing import Personas, QualificationFactory, holds, needs

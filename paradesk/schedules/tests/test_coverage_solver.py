@@ -12,7 +12,7 @@ from collections import defaultdict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paradesk.schedules.solver import (
+from paradesk.schedules.planning.solver import (
     Block,
     Duty,
     Para,

@@ -5,7 +5,7 @@ All slots are 45 minutes unless a test says otherwise; no para has a break windo
 
 from __future__ import annotations
 
-from paradesk.schedules.solver import (
+from paradesk.schedules.planning.solver import (
     Block,
     Duty,
     Para,

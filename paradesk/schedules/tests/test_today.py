@@ -11,8 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from paradesk.people.models import Staff
+from paradesk.schedules import today
 from paradesk.schedules.models import DutyKind, SupportType
-from paradesk.schedules.today import DayBlock, day_blocks, no_coverage
+from paradesk.schedules.occurrences import DayBlock
+from paradesk.schedules.today import day_blocks, scheduled_blocks
 from paradesk.testing import (
     ParaBlockFactory,
     Personas,
@@ -134,13 +136,13 @@ def test_query_count_does_not_grow_with_blocks(personas: Personas) -> None:
     with CaptureQueriesContext(connection) as more:
         runs = day_blocks(personas.assigned_para, MONDAY)
     with CaptureQueriesContext(connection) as schedule_only:
-        day_blocks(personas.assigned_para, MONDAY, coverage=no_coverage)
+        scheduled_blocks(personas.assigned_para, MONDAY)
     assert len(runs) == 6
     assert len(more.captured_queries) == len(few.captured_queries)
-    assert len(schedule_only.captured_queries) <= 6  # the coverage hook adds its own few
+    assert len(schedule_only.captured_queries) <= 6  # coverage adds its own few
 
 
-def test_coverage_hook_adds_a_covered_block_in_order(personas: Personas) -> None:
+def test_covered_blocks_join_the_day_in_order(personas: Personas, monkeypatch: pytest.MonkeyPatch) -> None:
     monday_of(personas)
     covered = day_blocks(personas.assigned_para, MONDAY)[1]
 
@@ -150,7 +152,8 @@ def test_coverage_hook_adds_a_covered_block_in_order(personas: Personas) -> None
             dataclasses.replace(covered, covering_for=personas.assigned_para.id, para_id=staff.id),
         ]
 
-    runs = day_blocks(personas.unassigned_para, MONDAY, coverage=cover)
+    monkeypatch.setattr(today, "apply_coverage", cover)
+    runs = day_blocks(personas.unassigned_para, MONDAY)
 
     assert [run.covering_for for run in runs] == [None, personas.assigned_para.id]
     assert runs[1].start.time() == datetime.time(9, 0)

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from paradesk.people.models import Role, today
-from paradesk.schedules.coverage_models import Notification
 from paradesk.schedules.models import SupportType
 from paradesk.schedules.tests.coverage_fixtures import absent, block
+from paradesk.team.models import Notification
 from paradesk.testing import Personas
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,8 +23,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from paradesk.people.models import PARA_TEAM_ROLES, Assignment, Role, RoleKind, Staff, TeamRole
-from paradesk.schedules.coverage import propose_coverage
-from paradesk.schedules.coverage_models import Absence, CoverageAssignment, CoverageStatus
+from paradesk.schedules.coverage.models import Absence, CoverageAssignment, CoverageStatus
+from paradesk.schedules.coverage.proposal import propose_coverage
 from paradesk.schedules.models import (
     STUDENT_SUPPORT,
     DutyKind,
@@ -35,9 +34,9 @@ from paradesk.schedules.models import (
     SupportType,
     time_range,
 )
+from paradesk.schedules.occurrences import DayBlock, blocks_with_details, occurrences
+from paradesk.schedules.planning.week import Block, Duty, Para, Requirement, RequirementKind, SchoolWeek, Slot
 from paradesk.schedules.school_calendar import SchoolCalendars
-from paradesk.schedules.today import DayBlock, blocks_with_details, occurrences
-from paradesk.schedules.week import Block, Duty, Para, Requirement, RequirementKind, SchoolWeek, Slot
 
 RANK_SAFETY, RANK_SERVICE, RANK_GROUP, RANK_DUTY = 0, 1, 2, 3
 RANK_OF_SUPPORT = {
@@ -368,7 +367,7 @@ def covered_blocks(staff: Staff, day: datetime.date) -> list[DayBlock]:
 
 
 def covered_run(row: CoverageAssignment) -> DayBlock:
-    zone = zoneinfo.ZoneInfo(row.absence.school.time_zone)
+    school = row.absence.school
     block = row.block
     students: tuple[uuid.UUID, ...] = ()
     if block is not None:
@@ -377,8 +376,8 @@ def covered_run(row: CoverageAssignment) -> DayBlock:
         block_id=block.pk if block is not None else row.pk,
         school_id=row.absence.school_id,
         para_id=row.absence.para_id,
-        start=datetime.datetime.combine(row.date, row.start_time, zone),
-        end=datetime.datetime.combine(row.date, row.end_time, zone),
+        start=school.at(row.date, row.start_time),
+        end=school.at(row.date, row.end_time),
         support_type=row.support_type,
         duty_kind=row.duty_kind,
         student_ids=students,
@@ -392,7 +391,7 @@ def covered_run(row: CoverageAssignment) -> DayBlock:
 
 
 def apply_coverage(staff: Staff, day: datetime.date, own: list[DayBlock]) -> list[DayBlock]:
-    """The hook of `today.day_blocks`: the para's own blocks minus those during their absences,
+    """What `today.day_blocks` gives the para: their own blocks minus those during their absences,
     plus the blocks they cover."""
     # A para with no blocks of their own (no schedule yet) may still cover: only covered blocks to read.
     away = list(Absence.objects.filter(para=staff, date=day)) if own else []

@@ -1,7 +1,7 @@
-"""Absences, who covers the absent para's blocks, the para's in-app notifications, and drafts of a
-school's week built by the solver.
+"""Absences, who covers the absent para's blocks, and drafts of a school's week built by the solver.
 
-Django finds models only through `models.py`, which imports this module at its end.
+Django finds models only through the app's `models.py`, which imports these by name. The para's
+notifications are the team app's (paradesk/team/models.py).
 
 A coverage row is one block of the absent para on the absence's date: proposed (by the solver or an
 administrator's edit) until an administrator accepts the day's coverage. Each row keeps the block's
@@ -29,7 +29,6 @@ __all__ = [
     "AbsenceReason",
     "CoverageAssignment",
     "CoverageStatus",
-    "Notification",
     "ScheduleDraft",
 ]
 
@@ -157,34 +156,6 @@ class CoverageAssignment(models.Model):
     @property
     def accepted(self) -> bool:
         return self.status == CoverageStatus.ACCEPTED
-
-
-class NotificationQuerySet(models.QuerySet["Notification"]):
-    def unread(self) -> NotificationQuerySet:
-        return self.filter(read_at__isnull=True)
-
-
-class Notification(models.Model):
-    """A message to one staff member in the app. The text is a key and its parameters, put in
-    words (and translated) when shown, so the reader's language decides, not the writer's."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
-    recipient = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="notifications")
-    key = models.CharField(max_length=40)
-    params = models.JSONField(default=dict, blank=True)
-    link = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return f"notification {self.id}"
 
 
 class ScheduleDraft(models.Model):

@@ -42,10 +42,15 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from paradesk.schedules.coverage import CoverageProposal, Reassignment, UncoveredBlock, propose_coverage
-from paradesk.schedules.explain import schedule_from_blocks
-from paradesk.schedules.greedy import greedy_blocks, greedy_schedule
-from paradesk.schedules.week import (
+from paradesk.schedules.coverage.proposal import (
+    CoverageProposal,
+    Reassignment,
+    UncoveredBlock,
+    propose_coverage,
+)
+from paradesk.schedules.planning.explain import schedule_from_blocks
+from paradesk.schedules.planning.greedy import greedy_blocks, greedy_schedule
+from paradesk.schedules.planning.week import (
     GROUP,
     KIND_PRIORITY,
     SAFETY,

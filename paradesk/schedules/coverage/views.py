@@ -1,5 +1,4 @@
-"""Pages for absences and coverage (administrators, within their schools), the schedule builder, and
-the notification banner every signed-in page shows.
+"""Pages for absences and coverage (administrators, within their schools) and the schedule builder.
 
 A student's name shows only to an administrator who may see that student (need-to-know); each
 name shown is an audited view.
@@ -26,26 +25,13 @@ from paradesk.access import audit
 from paradesk.access.helpers import AdminScope, admin_scope, as_uuid
 from paradesk.access.policy import visible_students
 from paradesk.people.models import Staff, Student, TeamRole, today
-from paradesk.schedules import absences, accepting, builder, coverage_actions
-from paradesk.schedules.coverage_forms import AbsenceFilterForm, AbsenceForm, BuildForm, CoverForm
-from paradesk.schedules.coverage_models import Absence, CoverageAssignment, Notification, ScheduleDraft
+from paradesk.schedules import accepting, builder
+from paradesk.schedules.coverage import absences
+from paradesk.schedules.coverage import actions as coverage_actions
+from paradesk.schedules.coverage.forms import AbsenceFilterForm, AbsenceForm, BuildForm, CoverForm
+from paradesk.schedules.coverage.models import Absence, CoverageAssignment, ScheduleDraft
 from paradesk.schedules.models import DutyKind, Qualification, SupportType, Weekday, time_range
 from paradesk.schedules.views import signed_in
-
-NOTIFICATION_TEXT = {
-    "coverage_assigned": gettext_lazy(
-        "On %(date)s you cover %(blocks)s block(s) for %(para)s. "
-        "Your schedule and Today page show the students."
-    ),
-    "support_uncovered": gettext_lazy(
-        "On %(date)s, %(blocks)s block(s) of 1:1 or safety support have no cover while %(para)s is "
-        "absent. Plan who stays with the student."
-    ),
-    "coverage_cancelled": gettext_lazy(
-        "Coverage for %(para)s on %(date)s was taken back (%(blocks)s block(s))."
-    ),
-}
-
 
 # Access ------------------------------------------------------------------------------------------------
 
@@ -474,32 +460,3 @@ def schedule_builder_accept(request: HttpRequest) -> HttpResponse:
         % {"count": len(made), "date": date_format(starts, "DATE_FORMAT")},
     )
     return redirect("schedule_builder")
-
-
-# Notifications ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Notice:
-    text: str
-    link: str
-
-
-def notification_text(notification: Notification) -> str:
-    template = NOTIFICATION_TEXT.get(notification.key)
-    return str(template) % notification.params if template else ""
-
-
-def notifications(request: HttpRequest) -> dict[str, object]:
-    """Context processor: `notices`, the signed-in person's unread notifications. Read only when the
-    banner is drawn (a template calls it), and marked read then: shown once, on the next page."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-
-    def unread() -> list[Notice]:
-        found = list(Notification.objects.filter(recipient_id=user.pk).unread()[:5])
-        coverage_actions.mark_read(found)
-        return [Notice(notification_text(n), n.link) for n in found]
-
-    return {"notices": unread}

@@ -3,7 +3,6 @@ row gets one entry per student of its block, so it shows in each student's acces
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,9 +15,10 @@ from django.utils import timezone
 from paradesk.access import audit
 from paradesk.access.models import AuditAction
 from paradesk.people.models import Assignment, Role, RoleKind, Staff, TeamRole, today
-from paradesk.schedules import absences
-from paradesk.schedules.coverage_models import Absence, CoverageAssignment, CoverageStatus, Notification
+from paradesk.schedules.coverage import absences
+from paradesk.schedules.coverage.models import Absence, CoverageAssignment, CoverageStatus
 from paradesk.schedules.models import Qualification
+from paradesk.team import notices
 
 
 def row_students(row: CoverageAssignment) -> list[uuid.UUID]:
@@ -123,9 +123,9 @@ def alert_uncovered(absence: Absence, rows: Iterable[CoverageAssignment]) -> Non
         *((a, reverse("absence_coverage", args=[absence.pk])) for a in admins),
         *((o, reverse("room_schedule")) for o in others),
     ]:
-        Notification.objects.create(
-            district_id=absence.district_id,
+        notices.notify(
             recipient_id=recipient,
+            district_id=absence.district_id,
             key="support_uncovered",
             params=params,
             link=link,
@@ -241,9 +241,9 @@ def notify_covering(absence: Absence, counts: dict[uuid.UUID, int]) -> None:
 
 def notify(para_id: uuid.UUID, district_id: uuid.UUID, key: str, absence: Absence, blocks: int) -> None:
     link = reverse("today") if absence.date == today() else reverse("my_schedule")
-    Notification.objects.create(
-        district_id=district_id,
+    notices.notify(
         recipient_id=para_id,
+        district_id=district_id,
         key=key,
         params={"date": absence.date.isoformat(), "para": absence.para.full_name, "blocks": blocks},
         link=link,
@@ -260,9 +260,3 @@ def remove_absence(*, actor: Staff, absence: Absence) -> None:
         record_row(actor, AuditAction.DELETE, row)
     audit.record(actor=actor, action=AuditAction.DELETE, obj=absence)
     absence.delete()
-
-
-def mark_read(notifications: Iterable[Notification], when: datetime.datetime | None = None) -> None:
-    ids = [n.pk for n in notifications]
-    if ids:
-        Notification.objects.filter(pk__in=ids).update(read_at=when or timezone.now())

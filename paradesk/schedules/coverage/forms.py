@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from paradesk.people.models import Role, RoleKind, School, Staff, today
-from paradesk.schedules.coverage_models import Absence
+from paradesk.schedules.coverage.models import Absence
 from paradesk.web.forms import ConstrainedModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

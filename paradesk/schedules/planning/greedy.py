@@ -15,8 +15,8 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 
-from paradesk.schedules.explain import schedule_from_blocks
-from paradesk.schedules.week import Block, Para, Requirement, Schedule, SchoolWeek, Slot, WeekIndex
+from paradesk.schedules.planning.explain import schedule_from_blocks
+from paradesk.schedules.planning.week import Block, Para, Requirement, Schedule, SchoolWeek, Slot, WeekIndex
 
 
 class _Board:

@@ -27,7 +27,16 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from paradesk.schedules.week import Block, Duty, Para, Reason, SchoolWeek, Slot, WeekIndex, para_loads
+from paradesk.schedules.planning.week import (
+    Block,
+    Duty,
+    Para,
+    Reason,
+    SchoolWeek,
+    Slot,
+    WeekIndex,
+    para_loads,
+)
 
 
 @dataclass(frozen=True)

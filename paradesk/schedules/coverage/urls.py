@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from paradesk.schedules import coverage_views as views
+from paradesk.schedules.coverage import views
 
 urlpatterns: list[URLPattern] = [
     # Administrators: absences and who covers them

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
-from paradesk.schedules.week import (
+from paradesk.schedules.planning.week import (
     Block,
     LevelResult,
     Para,
