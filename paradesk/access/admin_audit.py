@@ -62,7 +62,7 @@ def actor_of(request: HttpRequest) -> Staff:
     return cast(Staff, request.user)
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin):
     """A ModelAdmin whose reads and writes of student data leave audit entries."""
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:

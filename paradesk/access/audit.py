@@ -15,7 +15,6 @@ from django.db import models
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.people.models import Staff, Student
 
-
 # An audit entry of a list page: object_type LIST_TYPE, object_id the page's URL name (a student seen
 # in a list is findable in their access history: "seen in a list by X at T, on the caseload").
 LIST_TYPE = "student.list"

@@ -40,10 +40,22 @@ pytestmark = pytest.mark.django_db
 # nothing. The walk itself covers every page and operation there is.
 MUST_BE_FOUND: dict[str, set[str]] = {
     "assigned_para": {"my_students", "today", "my_schedule", "student_detail", "api:list_students"},
-    "case_manager": {"caseload", "progress_dashboard", "student_detail", "api:list_students", "api:get_student"},
+    "case_manager": {
+        "caseload",
+        "progress_dashboard",
+        "student_detail",
+        "api:list_students",
+        "api:get_student",
+    },
     "gen_ed_teacher": {"class_accommodations", "room_schedule", "student_detail"},
     "provider": {"caseload", "student_detail", "api:list_students"},
-    "school_admin": {"staff_detail", "assignment_create", "para_block_create", "para_schedule", "api:list_students"},
+    "school_admin": {
+        "staff_detail",
+        "assignment_create",
+        "para_block_create",
+        "para_schedule",
+        "api:list_students",
+    },
     "district_admin": {"staff_detail", "assignment_create", "student_access_log", "api:list_students"},
 }
 
@@ -177,7 +189,11 @@ def test_a_list_entry_names_its_page_and_reads_as_seen_in_a_list(scene: Personas
 
 def inserts_into_audit(queries: CaptureQueriesContext) -> list[str]:
     table = AuditEntry._meta.db_table
-    return [q["sql"] for q in queries.captured_queries if q["sql"].upper().startswith(f'INSERT INTO "{table}"'.upper())]
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].upper().startswith(f'INSERT INTO "{table}"'.upper())
+    ]
 
 
 def test_the_api_student_list_writes_one_insert_for_200_students(scene: Personas) -> None:
@@ -190,7 +206,9 @@ def test_the_api_student_list_writes_one_insert_for_200_students(scene: Personas
     listed = AuditEntry.objects.filter(actor=scene.school_admin, object_type=LIST_TYPE)
     assert listed.count() == 200
     assert set(listed.values_list("object_id", "via").distinct()) == {("api:list_students", "api")}
-    assert {str(item["id"]) for item in body["items"]} == {str(s) for s in listed.values_list("student_id", flat=True)}
+    assert {str(item["id"]) for item in body["items"]} == {
+        str(s) for s in listed.values_list("student_id", flat=True)
+    }
 
 
 # --- Django admin ---------------------------------------------------------------------------------------
@@ -198,7 +216,11 @@ def test_the_api_student_list_writes_one_insert_for_200_students(scene: Personas
 
 def student_data_admins() -> list[tuple[type[Any], admin.ModelAdmin[Any]]]:
     return sorted(
-        ((model, model_admin) for model, model_admin in admin.site._registry.items() if admin_audit.holds_student_data(model)),
+        (
+            (model, model_admin)
+            for model, model_admin in admin.site._registry.items()
+            if admin_audit.holds_student_data(model)
+        ),
         key=lambda pair: pair[0]._meta.label,
     )
 
@@ -207,7 +229,11 @@ def test_every_student_data_admin_is_audited() -> None:
     found = student_data_admins()
     labels = {model._meta.label for model, _admin in found}
     assert {"people.Student", "plans.Snapshot", "plans.Plan", "plans.Measure", "people.Assignment"} <= labels
-    plain = [model._meta.label for model, model_admin in found if not isinstance(model_admin, admin_audit.AuditedAdmin)]
+    plain = [
+        model._meta.label
+        for model, model_admin in found
+        if not isinstance(model_admin, admin_audit.AuditedAdmin)
+    ]
     assert not plain, f"student-data admins without AuditedAdmin: {plain}"
 
 
@@ -215,6 +241,7 @@ def test_every_student_data_admin_is_audited() -> None:
 def test_superuser_reads_in_django_admin_are_audited(scene: Personas, label: str) -> None:
     model = next(m for m, _a in student_data_admins() if m._meta.label == label)
     path = admin_audit.student_path(model)
+    assert path is not None
     row = model._default_manager.filter(**{path: scene.student.id}).order_by("pk").first()
     assert row is not None, f"the persona data holds no {label}"
     root = Staff.objects.create_superuser("root@example.test", "a-long-password-1")
@@ -225,7 +252,10 @@ def test_superuser_reads_in_django_admin_are_audited(scene: Personas, label: str
     changed = client.get(reverse("admin:{}_{}_change".format(*info), args=[row.pk]))
     assert changed.status_code == 200
     entries = AuditEntry.objects.filter(actor=root, student_id=scene.student.id)
-    assert set(entries.values_list("object_type", "via")) == {(LIST_TYPE, "admin"), (model._meta.label_lower, "admin")}
+    assert set(entries.values_list("object_type", "via")) == {
+        (LIST_TYPE, "admin"),
+        (model._meta.label_lower, "admin"),
+    }
     assert entries.get(object_type=model._meta.label_lower).object_id == str(row.pk)
     assert all(e.district_id == scene.district.id for e in entries)
 
