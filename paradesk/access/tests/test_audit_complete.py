@@ -89,7 +89,7 @@ def audited_call(client: Client, staff: Staff, student: Student, send: Any) -> t
         last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
         response = send(client)
         entries = AuditEntry.objects.filter(id__gt=last, actor=staff, student_id=student.id)
-        return response, entries.filter(action=AuditAction.VIEW).exists() or entries.exists()
+        return response, entries.exists()
 
     return walk.rolled_back(call)
 
