@@ -416,9 +416,13 @@ def list_students(
     limit: QueryEx[int, P(ge=1, le=200)] = 50,
     offset: QueryEx[int, P(ge=0, le=2**31 - 1)] = 0,
 ) -> dict[str, Any]:
-    """The students the caller may see (need-to-know), by name."""
-    students = visible_students(caller(request)).order_by("last_name", "first_name", "id")
-    return {"count": students.count(), "items": students[offset : offset + limit]}
+    """The students the caller may see (need-to-know), by name; each one in the page is audited as
+    seen in a list (one insert)."""
+    staff = caller(request)
+    students = visible_students(staff).order_by("last_name", "first_name", "id")
+    items = list(students[offset : offset + limit])
+    audit.record_list_views(staff, items)
+    return {"count": students.count(), "items": items}
 
 
 @operation(

@@ -15,11 +15,17 @@ from django.db import models
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.people.models import Staff, Student
 
+# An audit entry of a list page: object_type LIST_TYPE, object_id the page's URL name (a student seen
+# in a list is findable in their access history: "seen in a list by X at T, on the caseload").
+LIST_TYPE = "student.list"
+ADMIN_VIA = "admin"
+
 
 @dataclass(frozen=True)
 class RequestOrigin:
     address: str | None
     via: str
+    page: str = ""  # the URL name of the page or API operation serving the request
 
 
 _origin: contextvars.ContextVar[RequestOrigin] = contextvars.ContextVar(
@@ -34,6 +40,14 @@ def set_origin(address: str | None, via: str) -> contextvars.Token[RequestOrigin
 
 def reset_origin(token: contextvars.Token[RequestOrigin]) -> None:
     _origin.reset(token)
+
+
+def note_page(page: str, *, admin: bool = False) -> None:
+    """Name the page serving the request once the URL is resolved (reset with the request's origin);
+    Django admin's pages are their own channel."""
+    origin = _origin.get()
+    via = ADMIN_VIA if admin else origin.via
+    _origin.set(RequestOrigin(address=origin.address, via=via, page=page[:64]))
 
 
 def record(
@@ -76,19 +90,33 @@ def record_view(actor: Staff, obj: models.Model, student_id: uuid.UUID) -> Audit
 
 
 def record_list_views(actor: Staff, students: Iterable[Student]) -> list[AuditEntry]:
-    """One VIEW entry per student whose records a list page shows, written in one query whatever
+    """One entry per student whose name or records a list page shows, written in one query whatever
     the number of students (list pages keep a constant query count)."""
+    return record_seen_in_list(actor, ((student.pk, student.district_id) for student in students))
+
+
+def record_seen_in_list(
+    actor: Staff, students: Iterable[tuple[uuid.UUID, uuid.UUID | None]]
+) -> list[AuditEntry]:
+    """The bulk form of record_view for a list: one VIEW entry per (student id, district id), naming
+    the list's page, in one INSERT."""
     origin = _origin.get()
     return AuditEntry.objects.bulk_create(
         AuditEntry(
             actor=actor,
             action=AuditAction.VIEW,
-            object_type=student._meta.label_lower,
-            object_id=str(student.pk),
-            student_id=student.pk,
-            district_id=student.district_id,
+            object_type=LIST_TYPE,
+            object_id=origin.page,
+            student_id=student_id,
+            district_id=district_id,
             address=origin.address,
             via=origin.via,
         )
-        for student in students
+        for student_id, district_id in dict.fromkeys(students)
     )
+
+
+def record_choices_seen(actor: Staff, students: models.QuerySet[Student]) -> list[AuditEntry]:
+    """A form's choice list names students too: each one offered is seen in a list (one SELECT of
+    their ids, one INSERT)."""
+    return record_seen_in_list(actor, students.values_list("id", "district_id"))

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from paradesk.access import mfa
-from paradesk.access.audit import reset_origin, set_origin
+from paradesk.access.audit import note_page, reset_origin, set_origin
 from paradesk.people.models import Staff
 
 API_PREFIX = "/api/"
@@ -31,6 +31,9 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponseBase | None:
+        match = request.resolver_match
+        if match is not None:
+            note_page(match.view_name, admin="admin" in match.namespaces)
         if request.path.startswith(API_PREFIX):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from paradesk.access.audit import LIST_TYPE
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.access.record_facts import EMPTY, readable
 from paradesk.people.models import Assignment, Role, Student
@@ -34,6 +35,19 @@ OBJECT_WORDS: dict[str, Promise] = {
     "student.access_log": gettext_lazy("the student's access history"),
     "student.record": gettext_lazy("the student's complete record"),
     "recording.raw_data": gettext_lazy("the student's recorded data"),
+    LIST_TYPE: gettext_lazy("the student in a list"),
+}
+
+# The list pages a student is seen on, by URL name (a list entry names its page); any other page
+# reads by its URL name in words.
+LIST_PAGES: dict[str, Promise] = {
+    "home": gettext_lazy("the home page"),
+    "caseload": gettext_lazy("the caseload"),
+    "my_students": gettext_lazy("My students"),
+    "class_accommodations": gettext_lazy("My classes"),
+    "today": gettext_lazy("Today"),
+    "progress_dashboard": gettext_lazy("the progress dashboard"),
+    "api:list_students": gettext_lazy("the API's student list"),
 }
 
 SENTENCES: dict[str, Promise] = {
@@ -78,11 +92,22 @@ def object_words(object_type: str) -> str:
     return _("the student's %(thing)s") % {"thing": model._meta.verbose_name}
 
 
+def page_words(page: str) -> str:
+    """Where a list showed the student: "the caseload", "Django admin", "staff detail"."""
+    if page in LIST_PAGES:
+        return str(LIST_PAGES[page])
+    if page.startswith("admin:"):
+        return _("Django admin")
+    return page.rsplit(":", 1)[-1].replace("_", " ")
+
+
 def sentence(entry: AuditEntry) -> str:
     words = object_words(entry.object_type)
     template = SENTENCES.get(entry.action)
     if template is None:
         return str(entry.get_action_display())
+    if entry.object_type == LIST_TYPE and entry.object_id:
+        return _("Seen in a list (%(page)s)") % {"page": page_words(entry.object_id)}
     return str(template) % {"what": words}
 
 

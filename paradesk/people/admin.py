@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from paradesk.access.admin_audit import AuditedAdmin
 from paradesk.people.models import (
     Assignment,
     ClassSection,
@@ -49,10 +50,12 @@ class StaffAdmin(UserAdmin):
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(AuditedAdmin):
     list_display = ["local_id", "school", "grade", "active"]
     list_filter = ["district", "school", "active"]
     search_fields = ["local_id"]
 
 
-admin.site.register([District, School, Role, Assignment, ClassSection, Enrollment])
+admin.site.register([District, School, Role, ClassSection])
+# Rows about one student: the superuser's reads and writes are audited.
+admin.site.register([Assignment, Enrollment], AuditedAdmin)

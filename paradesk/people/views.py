@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from paradesk.access import lockout
+from paradesk.access import audit, lockout
 from paradesk.access.helpers import AdminScope, access_assignment, access_role, access_staff, admin_scope
 from paradesk.people import actions
 from paradesk.people.forms import AssignmentForm, RoleForm, StaffCreateForm, StaffFilterForm
@@ -116,7 +116,11 @@ def assignment_rows(scope: AdminScope, staff: Staff) -> list[tuple[Assignment, s
 
 
 def staff_detail(request: HttpRequest, staff_id: object) -> HttpResponse:
-    staff, scope = access_staff(signed_in(request), staff_id)
+    """A staff member's roles and assignments; each assigned student named is seen in a list."""
+    actor = signed_in(request)
+    staff, scope = access_staff(actor, staff_id)
+    assignments = assignment_rows(scope, staff)
+    audit.record_list_views(actor, [assignment.student for assignment, _status in assignments])
     roles = [
         (role, role.active and scope.covers_school(role.school_id))
         for role in staff.roles.select_related("school").order_by("-active", "kind", "school__name")
@@ -124,7 +128,7 @@ def staff_detail(request: HttpRequest, staff_id: object) -> HttpResponse:
     context = {
         "staff": staff,
         "roles": roles,
-        "assignments": assignment_rows(scope, staff),
+        "assignments": assignments,
         "locked_out": lockout.is_locked_out(staff),
     }
     return render(request, "people/staff_detail.html", context)
@@ -190,6 +194,7 @@ def assignment_create(request: HttpRequest, staff_id: object) -> HttpResponse:
         )
         messages.success(request, _("Assignment added."))
         return redirect("staff_detail", staff_id=staff.id)
+    audit.record_choices_seen(actor, form.fields["student"].queryset)  # type: ignore[attr-defined]
     return render(request, "people/assignment_form.html", {"form": form, "staff": staff})
 
 

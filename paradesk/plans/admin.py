@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from paradesk.access.admin_audit import AuditedAdmin
 from paradesk.plans.models import (
     AbcOption,
     Accommodation,
@@ -16,7 +17,7 @@ from paradesk.plans.models import (
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedAdmin):
     list_display = ["id", "kind", "version", "status", "start_date", "end_date"]
     list_filter = ["kind", "status"]
 
@@ -33,5 +34,6 @@ admin.site.register(
         ReportingPeriod,
         Snapshot,
         ParaDirection,
-    ]
+    ],
+    AuditedAdmin,  # every model here is a student's record: reads and writes are audited
 )

@@ -114,7 +114,7 @@ def current_students(staff: Staff, team_roles: frozenset[str] | set[str]) -> mod
 def caseload(request: HttpRequest) -> HttpResponse:
     """Students the person case-manages or serves, with their active plans at a glance."""
     staff = staff_of(request)
-    students = (
+    students = list(
         current_students(staff, {TeamRole.CASE_MANAGER, TeamRole.PROVIDER})
         .annotate(goal_count=Count("plans__goals", filter=Q(plans__status=PlanStatus.ACTIVE)))
         # Meta.ordering is dropped from GROUP BY queries: name the order a teacher reads a list in.
@@ -128,6 +128,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             ),
         )
     )
+    audit.record_list_views(staff, students)
     return render(request, "plans/caseload.html", {"students": students})
 
 

@@ -308,6 +308,8 @@ def save_block_or_show(
             return done(request, back)
     for warning in form.warnings:
         messages.warning(request, warning)
+    # The students field offers every active student of the para's schools, by name.
+    audit.record_choices_seen(signed_in(request), form.fields["students"].queryset)  # type: ignore[attr-defined]
     context = {
         "form": form,
         "title": title,

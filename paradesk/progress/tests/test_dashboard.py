@@ -265,10 +265,10 @@ def views_by(staff: Staff) -> list[tuple[str, Any]]:
 def test_one_view_entry_per_student_shown(personas: Personas) -> None:
     calm = calm_student(personas, personas.case_manager)
     page_of(personas.case_manager)
-    assert views_by(personas.case_manager) == [("people.student", personas.student.pk)]
+    assert views_by(personas.case_manager) == [("student.list", personas.student.pk)]
     page_of(personas.case_manager, show="all")
     assert views_by(personas.case_manager) == sorted(
-        [("people.student", personas.student.pk)] * 2 + [("people.student", calm.pk)]
+        [("student.list", personas.student.pk)] * 2 + [("student.list", calm.pk)]
     )
 
 

@@ -202,7 +202,10 @@ def test_unassigned_and_ended_assignments_are_not_listed(personas: Personas) -> 
 def test_page_views_are_audited_without_names(personas: Personas, client_for: Any) -> None:
     client_for(personas.assigned_para).get(reverse("today"))
     entries = AuditEntry.objects.filter(actor=personas.assigned_para, action=AuditAction.VIEW)
-    assert [(e.student_id, e.object_id) for e in entries] == [(personas.student.id, str(personas.student.id))]
+    # A list entry names its page (the student is findable as "seen in a list" on Today).
+    assert [(e.student_id, e.object_type, e.object_id) for e in entries] == [
+        (personas.student.id, "student.list", "today")
+    ]
     for entry in entries:
         assert "Quillfeather" not in json.dumps(
             [entry.object_type, entry.object_id, entry.changed_fields], default=str
