@@ -1,4 +1,4 @@
-"""Django admin's reads and writes of student data are audited like any page's (DESIGN.md rule 3):
+"""Django admin's reads and writes of student data are audited like any page's (docs/architecture.md#audit):
 the superuser is one more person who can see a student's records.
 
 Every ModelAdmin of a model holding student data uses AuditedAdmin (the audit completeness test

@@ -1,5 +1,5 @@
-"""No log line names a student, through a representative day in real headless Chromium (DESIGN.md
-rule 3: logs name ids, never a student).
+"""No log line names a student, through a representative day in real headless Chromium
+(docs/architecture.md#audit: logs name ids, never a student).
 
 A para signs in, opens Today, records a trials session on a sheet and it syncs, opens My students; a
 case manager mistypes the password once (axes logs the failure), opens the caseload, the student's
