@@ -51,6 +51,24 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # An invalid request must be refused (4xx), never accepted.
 NEGATIVE_CHECKS = [*CHECKS, negative_data_rejection]
 NOT_AN_ID = ["not-a-uuid", "00000000-0000-0000-0000-000000000000"]
+# Where date arithmetic breaks: the ends of the calendar with an offset that carries the time past
+# them in UTC, and the years a device clock reset or run wild reaches.
+CALENDAR_ENDS = [
+    "0001-01-01T00:00:00+23:59",
+    "9999-12-31T23:59:59.999999-23:59",
+    "1900-01-01T00:00:00Z",
+    "1970-01-01T00:00:00Z",
+    "2100-01-01T00:00:00+00:00",
+]
+OFFSETS = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(
+    lambda minutes: datetime.timezone(datetime.timedelta(minutes=minutes))
+)
+# Any time with any offset, and more often than chance the times above.
+schemathesis.openapi.format(
+    "date-time",
+    st.sampled_from(CALENDAR_ENDS) | st.datetimes(timezones=OFFSETS).map(datetime.datetime.isoformat),
+)
+schemathesis.openapi.format("date", st.sampled_from(["0001-01-01", "9999-12-31"]) | st.dates().map(str))
 
 
 def operation_ids() -> list[str]:
