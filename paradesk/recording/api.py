@@ -14,8 +14,9 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from pydantic import AwareDatetime, BaseModel, Field, PlainValidator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, PlainValidator
 
 from paradesk.access.routes import Gate, Route
 from paradesk.api import Payload, Text, answer, caller, operation
@@ -29,10 +30,25 @@ def as_sent(value: Any) -> Any:
 
 SentRecord = Annotated[Any, PlainValidator(as_sent, json_schema_input_type=AnyRecordIn)]
 
+# A device clock may be far off (one reset to 1970 is 56 years behind) and the batch is still read,
+# each record judged on its own times. Past 60 years it is no clock at all: the skew would not fit
+# the column that keeps it (a 32-bit integer of seconds), and at the ends of the calendar the time
+# cannot even be put on the server's clock.
+MAX_CLOCK_SKEW = datetime.timedelta(days=365 * 60)
+
+
+def plausible_clock(sent_at: datetime.datetime) -> datetime.datetime:
+    # A difference of aware times never overflows; within the limit, nothing after it does either.
+    if abs(sent_at - timezone.now()) > MAX_CLOCK_SKEW:
+        raise ValueError("The device clock is more than 60 years off: set its date and time")
+    return sent_at
+
 
 class SyncIn(Payload):
     device: Text = Field(max_length=64, description="The recording device's id, made by the device.")
-    sent_at: AwareDatetime = Field(description="When the batch was sent, by the device's clock.")
+    sent_at: Annotated[AwareDatetime, AfterValidator(plausible_clock)] = Field(
+        description="When the batch was sent, by the device's clock (within 60 years of the server's)."
+    )
     records: list[SentRecord] = Field(max_length=RECORD_LIMIT, description="In the order recorded.")
     staff_id: uuid.UUID | None = Field(
         None,

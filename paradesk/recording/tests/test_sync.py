@@ -417,6 +417,26 @@ def test_implausible_times_are_rejected_with_a_reason(personas: Personas) -> Non
     assert not Session.objects.filter(started_at__year__lt=2000).exists()
 
 
+def test_a_clock_decades_off_is_read_record_by_record_but_past_sixty_years_the_batch_is_422(
+    personas: Personas,
+) -> None:
+    """A clock reset to 1970 still gets each record answered (too old). One 61 years ahead would
+    store a skew too large for its column (a 500 on PostgreSQL), and one at the end of the calendar
+    cannot be put on the server's clock (a 500 everywhere): both are the envelope's fault, 422."""
+    client = signed_in(personas.assigned_para)
+    epoch = datetime.datetime(1970, 1, 1, 8, 0, tzinfo=datetime.UTC)
+    answer = send(client, [note(personas.student, recorded_at=iso(epoch))], sent_at=epoch)
+    assert statuses(answer) == ["rejected"]
+    assert answer["clock_skew_seconds"] < -56 * 365 * 86400
+    ahead = timezone.now() + datetime.timedelta(days=61 * 365)
+    for sent_at in [iso(ahead), "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"]:
+        body = {**envelope([note(personas.student)]), "sent_at": sent_at}
+        response = client.post(SYNC_URL, body, content_type="application/json")
+        assert response.status_code == 422, sent_at
+        assert "more than 60 years off" in response.json()["errors"]["sent_at"][0]
+    assert CaseManagerNote.objects.count() == 0
+
+
 def test_a_time_after_the_devices_own_clock_is_rejected_even_if_the_server_is_later(
     personas: Personas,
 ) -> None:
