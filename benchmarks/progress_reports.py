@@ -113,10 +113,10 @@ def run() -> int:
     from django.core.management import call_command
 
     from paradesk.demo import build_scale
+    from paradesk.demo.recording import record_demo_history
     from paradesk.people.models import Staff
     from paradesk.progress import pdf, reports, tasks
     from paradesk.progress.models import BatchStatus, ReportBatch
-    from paradesk.recording.demo import record_demo_history
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

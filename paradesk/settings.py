@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "paradesk.progress",
     "paradesk.web",
     "paradesk.ops",
+    "paradesk.demo",
 ]
 
 # --- Multi-factor sign-in (django-otp: TOTP apps and one-time recovery codes) -------------------

@@ -23,7 +23,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from paradesk.demo_builder import insert_rows
+from paradesk.bulk import insert_rows
 from paradesk.people.models import Assignment, District, TeamRole
 from paradesk.plans.models import INTERVAL_METHODS, Measure, MeasureStatus, Method, Plan, PlanKind, PlanStatus
 from paradesk.progress import actions, agreement
