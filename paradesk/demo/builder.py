@@ -1,9 +1,9 @@
 """Rows of an invented district, collected in memory and written in a few batched inserts.
 
-paradesk/demo.py decides the shape of each demo district; this module knows how to turn people,
-students and plan content (paradesk/demo_content.py) into model rows, and how to write 100,000+ of
-them quickly. Every staff member shares one password hash (settings.DEMO_PASSWORD), hashed once,
-because Argon2 takes ~0.3 s per hash by design.
+paradesk/demo/districts.py decides the shape of each demo district; this module knows how to turn
+people, students and plan content (paradesk/demo/content.py) into model rows, and writes 100,000+ of
+them quickly (paradesk/bulk.py). Every staff member shares one password hash
+(settings.DEMO_PASSWORD), hashed once, because Argon2 takes ~0.3 s per hash by design.
 """
 
 from __future__ import annotations

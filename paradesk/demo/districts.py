@@ -1,8 +1,8 @@
 """The demo districts: Maplewood Unified (a small, rich, hand-shaped district to try every page) and
-scale districts of N students (for benchmarks), both invented from paradesk/demo_content.py.
+scale districts of N students (for benchmarks), both invented from paradesk/demo/content.py.
 
 Both are idempotent: a district that already exists is kept as it is. Rows are collected and written
-in batches by paradesk/demo_builder.py, so 5,000 students build in well under a minute.
+in batches by paradesk/demo/builder.py, so 5,000 students build in well under a minute.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Invented progress decisions for the demo district, on top of its recorded history
-(paradesk/recording/demo.py): a change of instruction on two measures (after the phase line that
+(paradesk/demo/recording.py): a change of instruction on two measures (after the phase line that
 ends their baseline), one adjusted aimline, second observers' records paired as agreement checks
 on about a fifth of the sessions of a few measures (mostly at or above 80%, one below), and a few
 fidelity checks of 1:1 paras. Nothing here is real data.
