@@ -42,7 +42,7 @@ def session_for(measure: Measure, number: int = 0, **fields: object) -> Session:
 
 
 def test_a_session_and_its_observation_read_back_as_built() -> None:
-    measure = MeasureFactory()
+    measure = MeasureFactory.create()
     session = session_for(measure, device="tablet-3", clock_skew_seconds=-4)
     observation = Observation(
         id=uuid.uuid4(),
@@ -75,7 +75,7 @@ def test_a_session_and_its_observation_read_back_as_built() -> None:
 
 def test_ids_and_times_take_each_database_s_own_form() -> None:
     """SQLite keeps a UUID as 32 hex digits and a time as UTC text; PostgreSQL keeps its own types."""
-    session = session_for(MeasureFactory())
+    session = session_for(MeasureFactory.create())
     bulk.insert_rows(Session, [session])
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, started_at FROM {Session._meta.db_table}")
@@ -89,7 +89,7 @@ def test_ids_and_times_take_each_database_s_own_form() -> None:
 
 
 def test_decimals_dates_json_defaults_and_auto_now_add() -> None:
-    goal = GoalFactory()
+    goal = GoalFactory.create()
     template = goal.plan
     before = timezone.now()
     plan = Plan(
@@ -134,7 +134,7 @@ def test_decimals_dates_json_defaults_and_auto_now_add() -> None:
 
 def test_rows_go_in_batches_of_batch_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """Five rows in batches of two: three statements (2 + 2 + 1), every row written once."""
-    measure = MeasureFactory()
+    measure = MeasureFactory.create()
     sessions = [session_for(measure, number) for number in range(5)]
     monkeypatch.setattr(bulk, "BATCH_SIZE", 2)
     with CaptureQueriesContext(connection) as queries:
@@ -152,7 +152,7 @@ def test_no_rows_no_statement() -> None:
 
 def test_value_getter_gives_the_database_form_of_one_field() -> None:
     """What the sync API's audit insert uses for a row that is not a model instance."""
-    session = session_for(MeasureFactory())
+    session = session_for(MeasureFactory.create())
     get_id = bulk.value_getter(Session._meta.get_field("id"))
     get_device = bulk.value_getter(Session._meta.get_field("device"))
     get_skew = bulk.value_getter(Session._meta.get_field("clock_skew_seconds"))

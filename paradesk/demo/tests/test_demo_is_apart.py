@@ -54,7 +54,7 @@ def production_files() -> list[Path]:
 
 
 def test_no_production_module_imports_the_demo() -> None:
-    offenders = []
+    offenders: list[str] = []
     for path in production_files():
         module = module_name(path)
         imports = imported_modules(path.read_text(encoding="utf-8"), module, path.name == "__init__.py")
