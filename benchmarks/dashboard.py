@@ -82,7 +82,7 @@ def trials_facts(rng: random.Random, correct: int) -> dict[str, object]:
 
 def caseload(school: School, author: Staff, para: Staff, count: int, days: list[datetime.date]) -> Staff:
     """A case manager with `count` students, 6 measures each, ~120 sessions per measure."""
-    from paradesk.demo_builder import insert_rows
+    from paradesk.bulk import insert_rows
     from paradesk.people.models import RoleKind, TeamRole
     from paradesk.progress.models import AimlineAdjustment, PhaseChange
     from paradesk.recording.models import Observation, Session
@@ -184,7 +184,7 @@ def caseload(school: School, author: Staff, para: Staff, count: int, days: list[
 def agreement_checks(observations: list[Observation], author: Staff, since: datetime.date) -> None:
     """A second observer's observation and an agreement check for every 8th observation of the
     current phase (12.5%: under the 20% standard; some checks under 80%), so alerts have work."""
-    from paradesk.demo_builder import insert_rows
+    from paradesk.bulk import insert_rows
     from paradesk.progress.models import AgreementCheck
     from paradesk.recording.models import Observation
 

@@ -1,9 +1,9 @@
 """Progress reports as PDF: one student's report, and a batch of 200 reports made by the task
 (paradesk/progress/tasks.py run_batch, the function the background worker calls) into one PDF.
 
-Builds a 200-student scale district (paradesk/demo.py, each student an active IEP of 3-6 goals with
+Builds a 200-student scale district (paradesk/demo/districts.py, each student an active IEP of 3-6 goals with
 a measure each) in a throwaway SQLite database and records 8 weeks of invented sessions
-(paradesk/recording/demo.py); the reports are for the reporting period that contains today.
+(paradesk/demo/recording.py); the reports are for the reporting period that contains today.
 
 Floors, in the same process:
 - "WeasyPrint only": the same report's HTML, already rendered with its graphs already drawn,
@@ -113,10 +113,10 @@ def run() -> int:
     from django.core.management import call_command
 
     from paradesk.demo import build_scale
+    from paradesk.demo.recording import record_demo_history
     from paradesk.people.models import Staff
     from paradesk.progress import pdf, reports, tasks
     from paradesk.progress.models import BatchStatus, ReportBatch
-    from paradesk.recording.demo import record_demo_history
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

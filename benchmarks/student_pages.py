@@ -1,6 +1,6 @@
 """Server time of the case manager's caseload page and the student page, against a floor.
 
-Builds a 5,000-student scale district (paradesk/demo.py) in a throwaway SQLite database, signs in
+Builds a 5,000-student scale district (paradesk/demo/districts.py) in a throwaway SQLite database, signs in
 as the case manager with exactly 40 students, and times 200 requests of each page in-process with
 Django's test client. The floor is rendering the bare base template (no queries) in the same
 process: a page's ratio to it shows how much work the page adds beyond the template engine. The
@@ -57,7 +57,7 @@ def pages_exist() -> str | None:
             return (
                 f"The page {name!r} does not exist yet (no URL named {name!r} taking {len(args)} "
                 "argument(s)), so there is nothing to measure. The demo builder is tested on its own "
-                "by paradesk/people/tests/test_demo.py."
+                "by paradesk/demo/tests/test_districts.py."
             )
     return None
 

@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "paradesk.team",
     "paradesk.web",
     "paradesk.ops",
+    "paradesk.demo",
 ]
 
 # --- Multi-factor sign-in (django-otp: TOTP apps and one-time recovery codes) -------------------

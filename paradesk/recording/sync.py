@@ -33,7 +33,7 @@ from paradesk.access import audit
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.access.policy import TEAM_ROLE_STANDING, Action, allowed, visible_students
 from paradesk.api import Text, storable
-from paradesk.demo_builder import insert_rows, value_getter
+from paradesk.bulk import insert_rows, value_getter
 from paradesk.people.models import Assignment, Staff, Student, TeamRole
 from paradesk.plans import units
 from paradesk.plans.models import (

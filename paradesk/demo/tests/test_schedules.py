@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from paradesk.demo import build_demo
+from paradesk.demo.schedules import add_demo_schedules
 from paradesk.people.models import Staff, today
 from paradesk.schedules.checks import check_block
-from paradesk.schedules.demo import add_demo_schedules
 from paradesk.schedules.models import BellSchedule, ParaBlock, Qualification, SupportType
 from paradesk.schedules.today import day_blocks
 

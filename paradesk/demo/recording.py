@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from paradesk.demo_builder import insert_rows
+from paradesk.bulk import insert_rows
 from paradesk.people.models import Assignment, District, TeamRole
 from paradesk.plans import units
 from paradesk.plans.models import INTERVAL_METHODS, Measure, MeasureStatus, Method, PlanStatus

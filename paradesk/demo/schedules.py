@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from paradesk.demo_builder import SchoolYear
+from paradesk.demo.builder import SchoolYear
 from paradesk.people.models import (
     Assignment,
     ClassSection,

@@ -14,8 +14,9 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
-from paradesk import demo_content as content
-from paradesk.demo import (
+from paradesk.demo import content
+from paradesk.demo.builder import WRITE_ORDER
+from paradesk.demo.districts import (
     DEMO_DISTRICT_NAME,
     DEMO_STAFF,
     SUPERUSER_EMAIL,
@@ -24,7 +25,6 @@ from paradesk.demo import (
     caseload_sizes,
     caseload_with,
 )
-from paradesk.demo_builder import WRITE_ORDER
 from paradesk.people.models import Assignment, District, Role, RoleKind, School, Staff, Student, TeamRole
 from paradesk.plans.models import (
     Accommodation,

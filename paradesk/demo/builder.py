@@ -1,29 +1,28 @@
 """Rows of an invented district, collected in memory and written in a few batched inserts.
 
-paradesk/demo.py decides the shape of each demo district; this module knows how to turn people,
-students and plan content (paradesk/demo_content.py) into model rows, and how to write 100,000+ of
-them quickly. Every staff member shares one password hash (settings.DEMO_PASSWORD), hashed once,
-because Argon2 takes ~0.3 s per hash by design.
+paradesk/demo/districts.py decides the shape of each demo district; this module knows how to turn
+people, students and plan content (paradesk/demo/content.py) into model rows, and writes 100,000+ of
+them quickly (paradesk/bulk.py). Every staff member shares one password hash
+(settings.DEMO_PASSWORD), hashed once, because Argon2 takes ~0.3 s per hash by design.
 """
 
 from __future__ import annotations
 
 import datetime
-import operator
 import random
-import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
-from paradesk import demo_content as content
+from paradesk.bulk import insert_rows
+from paradesk.demo import content
 from paradesk.people.models import (
     Assignment,
     ClassSection,
@@ -54,7 +53,6 @@ from paradesk.plans.models import (
 )
 
 TIME_ZONE = "America/Chicago"
-BATCH_SIZE = 2000
 
 M = TypeVar("M", bound=models.Model)
 
@@ -399,84 +397,6 @@ class Builder:
                     AbcOption(district_id=self.district_id, plan_id=plan.pk, category=category, label=label)
                 )
         return plan
-
-
-# Values these fields hold are already what every database driver takes.
-PASS_THROUGH = frozenset(
-    {"CharField", "TextField", "EmailField", "BooleanField", "IntegerField", "PositiveIntegerField"}
-)
-
-
-def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """Insert new rows in batches with one prepared statement per model.
-
-    Measured: bulk_create spent about 70% of a 5,000-student build compiling per-row SQL (one
-    placeholder and one conversion call per field per row); executemany with each field's own
-    conversion, chosen once per column, takes a fraction of that. Rows carry their UUID primary
-    keys already, so nothing needs to come back from the database.
-    """
-    if not objects:
-        return
-    fields = list(model._meta.concrete_fields)
-    quote = connection.ops.quote_name
-    # Table and column names come from the model's metadata, quoted; values go as parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(str(f.column)) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    getters = [value_getter(f) for f in fields]
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), BATCH_SIZE):
-            batch = objects[start : start + BATCH_SIZE]
-            cursor.executemany(sql, [tuple(get(obj) for get in getters) for obj in batch])
-
-
-def value_getter(field: models.Field[Any, Any]) -> Callable[[models.Model], Any]:
-    attname = field.attname
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
-    if field.get_internal_type() in PASS_THROUGH:
-        return operator.attrgetter(attname)
-    target = cast("models.Field[Any, Any]", getattr(field, "target_field", field))
-    if target.get_internal_type() == "UUIDField":
-        return uuid_getter(attname, target)
-    if field.get_internal_type() == "DateTimeField":
-        return datetime_getter(attname, field)
-    return lambda obj: field.get_db_prep_save(getattr(obj, attname), connection)
-
-
-# Measured on the sync API's ingest: the generic get_db_prep_save was a quarter of a batch's time,
-# almost all of it on ids and times, which every row has several of.
-
-
-def uuid_getter(attname: str, target: models.Field[Any, Any]) -> Callable[[models.Model], Any]:
-    """The database's form of a UUID (PostgreSQL takes it as it is, SQLite as 32 hex digits)."""
-    native = connection.features.has_native_uuid_field
-
-    def value(obj: models.Model) -> Any:
-        found = getattr(obj, attname)
-        if found is None:
-            return None
-        if not isinstance(found, uuid.UUID):
-            found = target.to_python(found)
-        return found if native else found.hex
-
-    return value
-
-
-def datetime_getter(attname: str, field: models.Field[Any, Any]) -> Callable[[models.Model], Any]:
-    """An aware time goes straight to the backend's adapter; anything else takes Django's full path
-    (which makes a naive time aware, with its warning)."""
-    adapt = connection.ops.adapt_datetimefield_value
-
-    def value(obj: models.Model) -> Any:
-        found = getattr(obj, attname)
-        if isinstance(found, datetime.datetime) and timezone.is_aware(found):
-            return adapt(found)
-        return field.get_db_prep_save(found, connection)
-
-    return value
 
 
 def pk_of(obj: models.Model | None) -> Any:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from paradesk.demo import BuildResult, SignIn, build_demo, build_scale
+from paradesk.demo.districts import BuildResult, SignIn, build_demo, build_scale
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """Invented progress decisions for the demo district, on top of its recorded history
-(paradesk/recording/demo.py): a change of instruction on two measures (after the phase line that
+(paradesk/demo/recording.py): a change of instruction on two measures (after the phase line that
 ends their baseline), one adjusted aimline, second observers' records paired as agreement checks
 on about a fifth of the sessions of a few measures (mostly at or above 80%, one below), and a few
 fidelity checks of 1:1 paras. Nothing here is real data.
@@ -23,7 +23,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from paradesk.demo_builder import insert_rows
+from paradesk.bulk import insert_rows
 from paradesk.people.models import Assignment, District, TeamRole
 from paradesk.plans.models import INTERVAL_METHODS, Measure, MeasureStatus, Method, Plan, PlanKind, PlanStatus
 from paradesk.progress import actions, agreement

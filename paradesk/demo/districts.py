@@ -1,8 +1,8 @@
 """The demo districts: Maplewood Unified (a small, rich, hand-shaped district to try every page) and
-scale districts of N students (for benchmarks), both invented from paradesk/demo_content.py.
+scale districts of N students (for benchmarks), both invented from paradesk/demo/content.py.
 
 Both are idempotent: a district that already exists is kept as it is. Rows are collected and written
-in batches by paradesk/demo_builder.py, so 5,000 students build in well under a minute.
+in batches by paradesk/demo/builder.py, so 5,000 students build in well under a minute.
 """
 
 from __future__ import annotations
@@ -20,8 +20,11 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from paradesk import demo_content as content
-from paradesk.demo_builder import TIME_ZONE, Builder
+from paradesk.demo import content
+from paradesk.demo.builder import TIME_ZONE, Builder
+from paradesk.demo.progress import add_demo_decisions
+from paradesk.demo.recording import record_demo_history
+from paradesk.demo.schedules import add_demo_schedules
 from paradesk.people.models import (
     Assignment,
     Discipline,
@@ -34,10 +37,7 @@ from paradesk.people.models import (
     TeamRole,
 )
 from paradesk.plans.models import Plan, PlanKind
-from paradesk.progress.demo import add_demo_decisions
 from paradesk.progress.summaries import refresh_district
-from paradesk.recording.demo import record_demo_history
-from paradesk.schedules.demo import add_demo_schedules
 
 DEMO_DISTRICT_ID = uuid.UUID("6d61706c-6577-4f6f-8400-000000000001")
 DEMO_DISTRICT_NAME = "Maplewood Unified (demo)"

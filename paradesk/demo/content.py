@@ -1,4 +1,4 @@
-"""Invented people and plan text for the demo districts (paradesk/demo.py).
+"""Invented people and plan text for the demo districts (paradesk/demo/districts.py).
 
 Every name here is made up. Surnames are invented compound words so no demo student can be
 mistaken for a real child; goals, accommodations and behavior plans are written the way IEP teams
