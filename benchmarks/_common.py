@@ -13,6 +13,7 @@ import datetime
 import http.client
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -253,6 +254,8 @@ class Http:
         self.conn: http.client.HTTPConnection | None = None
 
     def request(self, method: str, path: str, body: str | None, headers: dict[str, str]) -> tuple[int, bytes]:
+        if self.conn is not None and closed_by_server(self.conn):
+            self.close()  # idle past the server's keep-alive time: a browser opens a new one
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         try:
@@ -271,6 +274,14 @@ class Http:
         if self.conn is not None:
             self.conn.close()
         self.conn = None
+
+
+def closed_by_server(conn: http.client.HTTPConnection) -> bool:
+    """The server has closed this idle connection (it is readable: at its end, with nothing to read)."""
+    if conn.sock is None:
+        return False
+    readable, _, _ = select.select([conn.sock], [], [], 0)
+    return bool(readable)
 
 
 def sync_body(records: list[dict[str, Any]], device: str, sent_at: datetime.datetime | None = None) -> str:
