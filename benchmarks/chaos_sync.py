@@ -468,59 +468,72 @@ def report_kills(killer: Killer) -> None:
     )
 
 
-def main() -> int:
-    data_dir = set_up_django()
-    from paradesk.testing import build_personas
+@dataclass
+class Run:
+    floor: Outcome
+    result: Outcome
+    tally: Tally
+    killer: Killer
 
-    personas = build_personas()
+
+def run(personas: Any, server: Server) -> Run:
+    """A warm-up, the floor (no faults, other paras, new ids), then the same records with faults."""
     paras = [para_on_student(personas, n) for n in range(3 * DEVICES)]
-    each = RECORDS // DEVICES
-    chaos_steps = [
-        recordings(personas.student, personas.measure, each, f"device {n}") for n in range(DEVICES)
+    steps = [
+        recordings(personas.student, personas.measure, RECORDS // DEVICES, f"device {n}")
+        for n in range(DEVICES)
     ]
-    floor_steps = [fresh_ids(s) for s in chaos_steps]
     warm_steps = [recordings(personas.student, personas.measure, 40, "warm-up") for _ in range(DEVICES)]
-    server = Server(data_dir)
-    server.start()
-    server.warm()
-    try:
-        # Every worker thread's first sync (its database connection, the API's first use) is not timed.
-        run_devices(devices_for(paras[2 * DEVICES :], warm_steps, server.port, Tally(), faults=False))
-        tally = Tally()
-        floor_devices = devices_for(
-            paras[DEVICES : 2 * DEVICES], floor_steps, server.port, tally, faults=False
-        )
-        floor = outcome(floor_devices, run_devices(floor_devices))
-        batch_seconds = statistics.median(tally.seconds)
-        tally = Tally()
-        devices = devices_for(paras[:DEVICES], chaos_steps, server.port, tally, faults=True)
-        killer = Killer(server, devices, tally, batch_seconds)
-        killer.start()
-        seconds = run_devices(devices)
-        killer.done.set()
-        killer.join()
-        result = outcome(devices, seconds)
-    finally:
-        server.stop()
+    # Every worker thread's first sync (its database connection, the API's first use) is not timed.
+    run_devices(devices_for(paras[2 * DEVICES :], warm_steps, server.port, Tally(), faults=False))
+    tally = Tally()
+    floor_steps = [fresh_ids(s) for s in steps]
+    floor_devices = devices_for(paras[DEVICES : 2 * DEVICES], floor_steps, server.port, tally, faults=False)
+    floor = outcome(floor_devices, run_devices(floor_devices))
+    batch_seconds = statistics.median(tally.seconds)
+    tally = Tally()
+    devices = devices_for(paras[:DEVICES], steps, server.port, tally, faults=True)
+    killer = Killer(server, devices, tally, batch_seconds)
+    killer.start()
+    seconds = run_devices(devices)
+    killer.done.set()
+    killer.join()
+    return Run(floor, outcome(devices, seconds), tally, killer)
+
+
+def report_run(done: Run, server: Server) -> None:
+    floor, result, tally = done.floor, done.result, done.tally
     report("no faults (floor)", floor)
     report("faults and kills", result)
-    print(
-        f"  faults: {dict(tally.faults)}; server errors answered: {dict(tally.server_errors) or 'none'}; "
-        f"sends {tally.sends}"
-    )
-    report_kills(killer)
-    down = sum(k.restart_seconds for k in killer.kills)
+    errors = dict(tally.server_errors) or "none"
+    print(f"  faults: {dict(tally.faults)}; server errors answered: {errors}; sends {tally.sends}")
+    report_kills(done.killer)
+    down = sum(k.restart_seconds for k in done.killer.kills)
     print(
         f"  time with faults / floor = {result.seconds / floor.seconds:.2f}x "
         f"({result.seconds:.1f} s / {floor.seconds:.1f} s; without the {down:.1f} s the server took to "
         f"come back, {(result.seconds - down) / floor.seconds:.2f}x; {server.label}, "
         f"load average {load_average()})"
     )
+
+
+def main() -> int:
+    data_dir = set_up_django()
+    from paradesk.testing import build_personas
+
+    server = Server(data_dir)
+    server.start()
+    server.warm()
+    try:
+        done = run(build_personas(), server)
+    finally:
+        server.stop()
+    report_run(done, server)
     clean_up(data_dir)
-    good = result.ok() and floor.ok() and len(killer.kills) == KILLS
-    if not good:
-        print("  FAILED: a record was lost, duplicated, rejected or never acknowledged, or a kill was missed")
-    return 0 if good else 1
+    if done.result.ok() and done.floor.ok() and len(done.killer.kills) == KILLS:
+        return 0
+    print("  FAILED: a record was lost, duplicated, rejected or never acknowledged, or a kill was missed")
+    return 1
 
 
 if __name__ == "__main__":
