@@ -13,67 +13,39 @@ Run: .venv/bin/python benchmarks/concurrent_sync.py
 
 from __future__ import annotations
 
-import datetime
-import http.client
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import (
+    NETWORK_ERRORS,
+    Http,
+    Para,
+    Server,
+    clean_up,
+    para_on_student,
+    percentile,
+    set_up_django,
+    statuses,
+)
+
 PARAS = 50
 BATCHES_EACH = 6
 FLOOR_BATCHES = 20
 SESSIONS_A_BATCH = 4
-WORKERS, THREADS = "3", "4"
+WORKERS, THREADS = 3, 4
 
 
-def set_up_django(data_dir: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["PARADESK_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("PARADESK_ENV", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "paradesk.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def build() -> tuple[list[tuple[str, Any]], Any]:
+def build() -> tuple[list[Para], Any]:
     """The test personas' district; 50 paras assigned to its student, each with a token."""
-    from paradesk.access.models import ApiToken
-    from paradesk.people.models import Assignment, Role, RoleKind, Staff, TeamRole
     from paradesk.testing import build_personas
 
     personas = build_personas()
-    paras = []
-    for n in range(PARAS):
-        staff = Staff.objects.create_user(
-            email=f"bench.para{n}@example.test", full_name=f"Para {n}", district=personas.district
-        )
-        Role.objects.create(
-            district=personas.district, staff=staff, school=personas.school, kind=RoleKind.PARA
-        )
-        student = personas.student  # one plan whose measures every para records; same writes per batch
-        Assignment.objects.create(
-            district=personas.district,
-            staff=staff,
-            student=student,
-            team_role=TeamRole.PARA_ONE_TO_ONE,
-            start_date=datetime.date(2020, 8, 1),
-        )
-        paras.append((ApiToken.issue(staff, "benchmark")[1], student))
-    return paras, personas.measure
+    # One plan whose measures every para records: the same writes per batch.
+    return [para_on_student(personas, n) for n in range(PARAS)], personas.measure
 
 
 def batch_body(student: Any, measure: Any) -> str:
@@ -89,86 +61,41 @@ def batch_body(student: Any, measure: Any) -> str:
     return json.dumps(shape.envelope(records))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(data_dir: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "PARADESK_DATA_DIR": data_dir,
-        "PARADESK_BIND": f"127.0.0.1:{port}",
-        "PARADESK_WORKERS": WORKERS,
-        "PARADESK_THREADS": THREADS,
-        "PARADESK_ACCESS_LOG": "/dev/null",
-        "PYTHONPATH": str(ROOT),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        "python:paradesk.gunicorn_conf",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("gunicorn did not start listening within 120 s")
-
-
-def post(conn: http.client.HTTPConnection, token: str, body: str) -> tuple[float, str | None]:
+def post(http: Http, token: str, body: str) -> tuple[float, str | None]:
     """Seconds for one batch, and what went wrong if anything did."""
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     started = time.perf_counter()
-    conn.request("POST", "/api/v1/sync", body, headers)
-    response = conn.getresponse()
-    answer = response.read()
+    status, answer = http.sync(token, body)
     elapsed = time.perf_counter() - started
-    if response.status != 200:
-        return elapsed, f"{response.status}: {answer[:120]!r}"
-    if {r["status"] for r in json.loads(answer)["results"]} != {"accepted"}:
+    if status != 200:
+        return elapsed, f"{status}: {answer[:120]!r}"
+    if set(statuses(answer)) != {"accepted"}:
         return elapsed, f"not every record accepted: {answer[:200]!r}"
     return elapsed, None
 
 
 def para(port: int, token: str, bodies: list[str], start: threading.Barrier, out: list[Any]) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    http = Http(port)
     start.wait()
     for body in bodies:
         try:
-            out.append(post(conn, token, body))
-        except (OSError, http.client.HTTPException) as error:
+            out.append(post(http, token, body))
+        except NETWORK_ERRORS as error:
             out.append((0.0, f"{type(error).__name__}: {error}"))
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    conn.close()
-
-
-def percentile(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+    http.close()
 
 
 def main() -> int:
-    data_dir = tempfile.mkdtemp(prefix="paradesk-bench-")
-    set_up_django(data_dir)
+    data_dir = set_up_django()
     paras, measure = build()
-    floor_token, floor_student = paras[0]
-    port = free_port()
-    server = serve(data_dir, port)
+    server = Server(data_dir, WORKERS, THREADS)
+    server.start()
+    server.warm()
+    port = server.port
     try:
-        floor_bodies = [batch_body(floor_student, measure) for _ in range(FLOOR_BATCHES + 2)]
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        alone = [post(conn, floor_token, body) for body in floor_bodies][2:]  # two to warm up
-        conn.close()
+        floor_bodies = [batch_body(paras[0].students[0], measure) for _ in range(FLOOR_BATCHES + 2)]
+        http = Http(port)
+        alone = [post(http, paras[0].token, body) for body in floor_bodies][2:]  # two to warm up
+        http.close()
         floor = statistics.median(t for t, _ in alone)
 
         results: list[Any] = []
@@ -178,13 +105,13 @@ def main() -> int:
                 target=para,
                 args=(
                     port,
-                    token,
-                    [batch_body(student, measure) for _ in range(BATCHES_EACH)],
+                    p.token,
+                    [batch_body(p.students[0], measure) for _ in range(BATCHES_EACH)],
                     start,
                     results,
                 ),
             )
-            for token, student in paras
+            for p in paras
         ]
         began = time.perf_counter()
         for thread in threads:
@@ -193,8 +120,8 @@ def main() -> int:
             thread.join()
         wall = time.perf_counter() - began
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        server.stop()
+        clean_up(data_dir)
     times = [t for t, _ in results]
     errors = [e for _, e in results if e]
     p50, p95 = statistics.median(times), percentile(times, 95)
