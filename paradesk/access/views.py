@@ -6,7 +6,7 @@ import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from paradesk.access import actions, audit
 from paradesk.access.forms import ApiTokenForm
-from paradesk.access.helpers import access_student, as_uuid
+from paradesk.access.helpers import access_own_link, access_student
 from paradesk.access.models import DEFAULT_TOKEN_DAYS, ApiToken, AuditAction, AuditEntry
 from paradesk.access.policy import Action
 from paradesk.access.record import gather_record, school_time_zone
@@ -115,9 +115,7 @@ def api_tokens(request: StaffRequest) -> HttpResponse:
 def api_token_revoke(request: StaffRequest, token_id: object) -> HttpResponse:
     """Revoke one of the person's own tokens; anyone else's is not found."""
     actor = request.user
-    token = ApiToken.objects.filter(id=as_uuid(token_id), staff=actor).first()
-    if token is None:
-        raise Http404
+    token = access_own_link(actor, ApiToken, token_id)
     actions.revoke_api_token(actor=actor, token=token)
     messages.success(request, _("Token revoked. Programs using it can no longer sign in with it."))
     return redirect("api_tokens")
