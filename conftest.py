@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from paradesk.testing import Personas, build_personas
+from paradesk.testing import Personas, build_personas, signed_in
 
 
 @pytest.fixture
@@ -20,11 +20,11 @@ def personas(db: None) -> Personas:
 
 @pytest.fixture
 def client_for(client: Client):  # type: ignore[no-untyped-def]
-    """A test client signed in as the given staff member."""
+    """The test client signed in as the given staff member (`paradesk.testing.signed_in` as a
+    fixture)."""
 
     def sign_in(staff):  # type: ignore[no-untyped-def]
-        client.force_login(staff)
-        return client
+        return signed_in(staff, client)
 
     return sign_in
 

@@ -95,9 +95,10 @@ def server_shape() -> tuple[int, int]:
 def build() -> list[Para]:
     """A scale district with at least PARAS paras; each of the first PARAS with a token, a session,
     her current students and their measures of the methods FACTS covers."""
+    from paradesk.access import scopes
     from paradesk.access.models import ApiToken
     from paradesk.demo import build_scale
-    from paradesk.people.models import Assignment, RoleKind, Staff
+    from paradesk.people.models import RoleKind, Staff
     from paradesk.plans.models import Measure
 
     district = build_scale(4 * PARAS).district
@@ -105,9 +106,7 @@ def build() -> list[Para]:
     paras = []
     for person in staff.order_by("email")[:PARAS]:
         para = Para(person, ApiToken.issue(person, "benchmark")[1], session_cookie(person))
-        para.students = [
-            a.student for a in Assignment.objects.current().filter(staff=person).select_related("student")
-        ]
+        para.students = [a.student for a in scopes.assignments_of(person).select_related("student")]
         for student in para.students:
             para.measures[student.pk] = list(
                 Measure.objects.filter(plan__student=student, plan__status="active", method__in=FACTS)

@@ -122,9 +122,10 @@ def page_queries(staff: Staff, url: str) -> int:
 
 
 def caseload_of(staff: Staff) -> list[object]:
-    from paradesk.people.models import Assignment, TeamRole
+    from paradesk.access.scopes import assignments_of
+    from paradesk.people.models import TeamRole
 
-    assignments = Assignment.objects.current().filter(staff=staff, team_role=TeamRole.CASE_MANAGER)
+    assignments = assignments_of(staff, [TeamRole.CASE_MANAGER])
     return list(assignments.order_by("student_id").values_list("student_id", flat=True))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from paradesk.access import audit
 from paradesk.access.models import DEFAULT_TOKEN_DAYS, ApiToken, AuditAction
@@ -23,8 +22,6 @@ def issue_api_token(*, actor: Staff, name: str, days: int = DEFAULT_TOKEN_DAYS) 
 def revoke_api_token(*, actor: Staff, token: ApiToken) -> ApiToken:
     """Stop a token working; it stays listed as revoked. Revoking twice keeps the first time."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    if token.revoke():
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=token, changed_fields=["revoked_at"])
     return token

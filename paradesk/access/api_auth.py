@@ -11,15 +11,14 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from paradesk.access import lockout
 from paradesk.access.mfa import mfa_pending
-from paradesk.access.models import ApiToken, hash_token
+from paradesk.access.models import ApiToken
 from paradesk.people.models import Staff
 
-TOKEN_PREFIX = "pdk_"
+TOKEN_PREFIX = ApiToken.SECRET_PREFIX
 # Writing last_used_at on every request would turn each read into a write; a minute is precise
 # enough to see whether a token is still in use.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
@@ -27,31 +26,11 @@ LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 def staff_for_token(raw: str) -> Staff | None:
     """The active staff member a token belongs to, if the token is known, not revoked and not expired."""
-    if not raw.startswith(TOKEN_PREFIX):
+    token = ApiToken.find(raw)
+    if token is None or not token.staff.is_active:
         return None
-    token = (
-        ApiToken.objects.filter(
-            token_hash=hash_token(raw),
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-            staff__is_active=True,
-        )
-        .select_related("staff")
-        .first()
-    )
-    if token is None:
-        return None
-    note_use(token)
+    token.note_use(LAST_USED_RESOLUTION)
     return token.staff
-
-
-def note_use(token: ApiToken) -> None:
-    """Record when the token was last used, at most once a minute."""
-    now = timezone.now()
-    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
-        return
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    token.last_used_at = now
 
 
 class ApiTokenAuth(HttpBearer):

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
+from paradesk.access.models import SecretLink
 from paradesk.access.policy import Action, Standing, allowed, standings_toward, visible_students
 from paradesk.people.models import (
     Assignment,
@@ -26,6 +27,7 @@ from paradesk.people.models import (
 )
 from paradesk.plans.models import Plan
 from paradesk.recording.models import RECORD_MODELS, Record
+from paradesk.schedules.models import Absence, BellSchedule, CalendarDay, DayType, ParaBlock
 
 
 def as_uuid(value: object) -> uuid.UUID:
@@ -189,9 +191,95 @@ def access_assignment(actor: Staff, assignment_id: object) -> tuple[Assignment, 
     return assignment, scope
 
 
+# School-scoped rows: an administrator's, within their scope ------------------------------------------
+
+
+def access_bell_schedule(actor: Staff, schedule_id: object) -> tuple[BellSchedule, AdminScope]:
+    """A bell schedule of one of the administrator's schools; 403 for non-administrators, 404
+    otherwise."""
+    scope = admin_scope(actor)
+    schedule = (
+        BellSchedule.objects.filter(id=as_uuid(schedule_id), district_id=scope.district_id)
+        .select_related("school", "default_day_type")
+        .first()
+    )
+    if schedule is None or not scope.covers_school(schedule.school_id):
+        raise Http404
+    return schedule, scope
+
+
+def access_day_type(actor: Staff, day_type_id: object) -> DayType:
+    """A day type of a bell schedule of one of the administrator's schools."""
+    scope = admin_scope(actor)
+    day_type = (
+        DayType.objects.filter(id=as_uuid(day_type_id), district_id=scope.district_id)
+        .select_related("bell_schedule__school")
+        .first()
+    )
+    if day_type is None or not scope.covers_school(day_type.bell_schedule.school_id):
+        raise Http404
+    return day_type
+
+
+def access_calendar_day(actor: Staff, day_id: object) -> CalendarDay:
+    """A school-calendar entry of one of the administrator's schools."""
+    scope = admin_scope(actor)
+    entry = (
+        CalendarDay.objects.filter(id=as_uuid(day_id), district_id=scope.district_id)
+        .select_related("bell_schedule")
+        .first()
+    )
+    if entry is None or not scope.covers_school(entry.bell_schedule.school_id):
+        raise Http404
+    return entry
+
+
+def access_block(actor: Staff, block_id: object) -> tuple[ParaBlock, AdminScope]:
+    """A para's block at one of the administrator's schools."""
+    scope = admin_scope(actor)
+    block = (
+        ParaBlock.objects.filter(id=as_uuid(block_id), district_id=scope.district_id)
+        .select_related("para", "school", "period")
+        .first()
+    )
+    if block is None or not scope.covers_school(block.school_id):
+        raise Http404
+    return block, scope
+
+
+def access_absence(actor: Staff, absence_id: object) -> tuple[Absence, AdminScope]:
+    """An absence at one of the administrator's schools; 403 for non-administrators, 404 otherwise."""
+    scope = admin_scope(actor)
+    absence = (
+        Absence.objects.filter(id=as_uuid(absence_id), district_id=scope.district_id)
+        .select_related("para", "school")
+        .first()
+    )
+    if absence is None or not scope.covers_school(absence.school_id):
+        raise Http404
+    return absence, scope
+
+
+# One's own secret links: API tokens and calendar feeds -----------------------------------------------
+
+
+def access_own_link[Link: SecretLink](actor: Staff, model: type[Link], link_id: object) -> Link:
+    """One of the person's own API tokens or calendar feeds, by id; anyone else's is not found."""
+    link = model._default_manager.filter(id=as_uuid(link_id), staff=actor).first()
+    if link is None:
+        raise Http404
+    return link
+
+
 __all__ = [
     "AdminScope",
+    "access_absence",
     "access_assignment",
+    "access_bell_schedule",
+    "access_block",
+    "access_calendar_day",
+    "access_day_type",
+    "access_own_link",
     "access_plan",
     "access_plan_item",
     "access_record",

@@ -7,11 +7,9 @@ owes the second step here, keeping where they were going in `next`.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,15 +20,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from paradesk.access import mfa
 from paradesk.access.forms import AppCodeForm, RecoveryCodeForm
 from paradesk.access.helpers import access_staff
-from paradesk.people.models import Staff
+from paradesk.access.requests import StaffRequest
 
 
-def signed_in(request: HttpRequest) -> Staff:
-    """The person making the request (LoginRequiredMiddleware has already turned strangers away)."""
-    return cast(Staff, request.user)
-
-
-def next_url(request: HttpRequest) -> str:
+def next_url(request: StaffRequest) -> str:
     """Where the person was going, if it is on this site; home otherwise."""
     target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
@@ -50,9 +43,9 @@ def refused_message(result: mfa.CheckResult) -> str:
     return _("That code is not right. Check the time on your phone and try the newest code.")
 
 
-def mfa_verify(request: HttpRequest) -> HttpResponse:
+def mfa_verify(request: StaffRequest) -> HttpResponse:
     """The second step: a 6-digit code from the person's authenticator app."""
-    staff = signed_in(request)
+    staff = request.user
     if mfa.state_of(staff) != mfa.MfaState.NEEDS_CODE:
         return redirect(next_url(request))
     form = AppCodeForm(request.POST or None)
@@ -65,10 +58,10 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "access/mfa_verify.html", context)
 
 
-def mfa_recovery(request: HttpRequest) -> HttpResponse:
+def mfa_recovery(request: StaffRequest) -> HttpResponse:
     """The second step with a recovery code instead, for a lost or forgotten phone; each code
     works once."""
-    staff = signed_in(request)
+    staff = request.user
     if mfa.state_of(staff) != mfa.MfaState.NEEDS_CODE:
         return redirect(next_url(request))
     form = RecoveryCodeForm(request.POST or None)
@@ -89,10 +82,10 @@ def mfa_recovery(request: HttpRequest) -> HttpResponse:
     return render(request, "access/mfa_recovery.html", {"form": form, "next": next_url(request)})
 
 
-def mfa_setup(request: HttpRequest) -> HttpResponse:
+def mfa_setup(request: StaffRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code or type the secret, then confirm with a code
     from the app; the recovery codes are shown once, in the answer to that confirmation."""
-    staff = signed_in(request)
+    staff = request.user
     if mfa.state_of(staff) == mfa.MfaState.NEEDS_CODE:
         # Someone with an app proves it is them before adding another.
         return redirect(f"{reverse('mfa_verify')}?{REDIRECT_FIELD_NAME}={reverse('mfa_setup')}")
@@ -114,9 +107,9 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     return private(render(request, "access/mfa_setup.html", context))
 
 
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: StaffRequest) -> HttpResponse:
     """The person's own multi-factor sign-in: their apps, how many recovery codes are left."""
-    staff = signed_in(request)
+    staff = request.user
     context = {
         "apps": TOTPDevice.objects.filter(user=staff, confirmed=True).order_by("created_at", "pk"),
         "codes_left": mfa.recovery_codes_left(staff),
@@ -126,9 +119,9 @@ def security(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def mfa_app_remove(request: HttpRequest, device_id: object) -> HttpResponse:
+def mfa_app_remove(request: StaffRequest, device_id: object) -> HttpResponse:
     """Remove one of the person's own apps; anyone else's is not found."""
-    staff = signed_in(request)
+    staff = request.user
     device = TOTPDevice.objects.filter(user=staff, pk=as_int(device_id)).first()
     if device is None:
         raise Http404
@@ -145,19 +138,19 @@ def as_int(value: object) -> int | None:
 
 
 @require_POST
-def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
+def recovery_codes_regenerate(request: StaffRequest) -> HttpResponse:
     """New recovery codes, shown once; the old ones stop working at once."""
-    staff = signed_in(request)
+    staff = request.user
     codes = mfa.regenerate_recovery_codes(actor=staff)
     context = {"codes": codes, "next": reverse("security"), "first_time": False}
     return private(render(request, "access/mfa_recovery_codes.html", context))
 
 
 @require_POST
-def staff_mfa_reset(request: HttpRequest, staff_id: object) -> HttpResponse:
+def staff_mfa_reset(request: StaffRequest, staff_id: object) -> HttpResponse:
     """An administrator removes a staff member's apps and recovery codes (a lost phone), within
     their scope; the person sets up a new app at their next page if they must use one."""
-    actor = signed_in(request)
+    actor = request.user
     staff, _scope = access_staff(actor, staff_id)
     mfa.reset_mfa(actor=actor, staff=staff)
     messages.success(request, _("Multi-factor sign-in reset for %(name)s.") % {"name": staff.full_name})

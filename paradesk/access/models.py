@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import secrets
 import uuid
+from typing import Any, ClassVar, Self
 
 from django.db import models
 from django.utils import timezone
@@ -74,21 +75,80 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class ApiToken(models.Model):
-    """A personal token for API clients other than the browser. Only its hash is stored."""
+class SecretLink(models.Model):
+    """A secret a person hands to a program or a calendar: 32 random bytes shown once, of which only
+    the hash (and the first characters, to tell links apart) is kept. Revoked, never deleted, so the
+    list still shows it; `last_used_at` says whether it is still in use. API tokens and calendar
+    feeds are such links (docs/access.md#accounts)."""
+
+    # What begins every secret of the kind (the API's "pdk_", so a token reads as one in a config file).
+    SECRET_PREFIX: ClassVar[str] = ""
+    # Whether the kind has an `expires_at` after which it answers like a revoked one.
+    EXPIRES: ClassVar[bool] = False
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=8, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
+
+    @classmethod
+    def issue_secret(cls, **fields: Any) -> tuple[Self, str]:
+        """A new link with these fields and its raw secret, which the caller shows once and never keeps."""
+        raw = cls.SECRET_PREFIX + secrets.token_urlsafe(32)
+        start = len(cls.SECRET_PREFIX)
+        link = cls._default_manager.create(
+            prefix=raw[start : start + 8], token_hash=hash_token(raw), **fields
+        )
+        return link, raw
+
+    @classmethod
+    def live(cls) -> models.QuerySet[Self]:
+        """Links that still work: not revoked and, for a kind that expires, not expired (a link of
+        such a kind without an expiry works no longer)."""
+        links = cls._default_manager.filter(revoked_at__isnull=True)
+        return links.filter(expires_at__gt=timezone.now()) if cls.EXPIRES else links
+
+    @classmethod
+    def find(cls, raw: str) -> Self | None:
+        """The live link with this secret, with its owner, or None (unknown, revoked and expired look
+        the same)."""
+        if not raw.startswith(cls.SECRET_PREFIX):
+            return None
+        return cls.live().filter(token_hash=hash_token(raw)).select_related("staff").first()
+
+    def revoke(self) -> bool:
+        """Stop the link working; whether this call revoked it (revoking twice keeps the first time)."""
+        if self.revoked_at is not None:
+            return False
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
+        return True
+
+    def note_use(self, resolution: datetime.timedelta = datetime.timedelta(0)) -> None:
+        """Record when the link was last used, at most once per `resolution` (a write per request
+        would turn every read into a write)."""
+        now = timezone.now()
+        if self.last_used_at is not None and now - self.last_used_at < resolution:
+            return
+        type(self)._default_manager.filter(pk=self.pk).update(last_used_at=now)
+        self.last_used_at = now
+
+
+class ApiToken(SecretLink):
+    """A personal token for API clients other than the browser. Only its hash is stored."""
+
+    SECRET_PREFIX = "pdk_"
+    EXPIRES = True
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -100,9 +160,5 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, staff: Staff, name: str, days: int = DEFAULT_TOKEN_DAYS) -> tuple[ApiToken, str]:
         """A new token valid for `days` days, and its raw value, which is shown once and never stored."""
-        raw = "pdk_" + secrets.token_urlsafe(32)
         expires_at = timezone.now() + datetime.timedelta(days=min(days, MAX_TOKEN_DAYS))
-        token = cls.objects.create(
-            staff=staff, name=name, prefix=raw[4:12], token_hash=hash_token(raw), expires_at=expires_at
-        )
-        return token, raw
+        return cls.issue_secret(staff=staff, name=name, expires_at=expires_at)

@@ -91,7 +91,7 @@ def allowed(standings: frozenset[Standing], action: Action) -> bool:
     return bool(standings & POLICY[action])
 
 
-def admin_school_ids(staff: Staff) -> set[object]:
+def admin_school_ids(staff: Staff) -> set[uuid.UUID]:
     """Schools where the person is a current school administrator."""
     return set(
         Role.objects.current()
@@ -174,3 +174,20 @@ def provider_disciplines(staff: Staff, students: Iterable[Student]) -> dict[uuid
         for student_id, team_roles in held.items()
         if TeamRole.PROVIDER in team_roles and TeamRole.CASE_MANAGER not in team_roles
     }
+
+
+def may_record_for(staff: Staff, student_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """The students among these the person may record for (`Action.RECORD_DATA`), in one query:
+    the sync API's check for a whole batch. RECORD_DATA is given only by team assignments (para,
+    case manager, provider), so only those are read."""
+    if not student_ids or not staff.is_authenticated or staff.district_id is None:
+        return set()
+    found: dict[uuid.UUID, set[Standing]] = {}
+    team_roles = (
+        Assignment.objects.current()
+        .filter(district_id=staff.district_id, staff=staff, student_id__in=student_ids)
+        .values_list("student_id", "team_role")
+    )
+    for student_id, team_role in team_roles:
+        found.setdefault(student_id, set()).add(TEAM_ROLE_STANDING[TeamRole(team_role)])
+    return {sid for sid, standings in found.items() if allowed(frozenset(standings), Action.RECORD_DATA)}

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
@@ -16,25 +15,21 @@ from django.views.decorators.http import require_POST
 
 from paradesk.access import actions, audit
 from paradesk.access.forms import ApiTokenForm
-from paradesk.access.helpers import access_student, as_uuid
+from paradesk.access.helpers import access_own_link, access_student
 from paradesk.access.models import DEFAULT_TOKEN_DAYS, ApiToken, AuditAction, AuditEntry
 from paradesk.access.policy import Action
 from paradesk.access.record import gather_record, school_time_zone
 from paradesk.access.record_history import access_line, roles_of
 from paradesk.access.record_pdf import record_pdf
-from paradesk.people.models import Staff, Student, today
+from paradesk.access.requests import StaffRequest
+from paradesk.people.models import Student, today
 
 ENTRIES_PER_PAGE = 50
 
 
-def signed_in(request: HttpRequest) -> Staff:
-    """The person making the request (LoginRequiredMiddleware has already turned strangers away)."""
-    return cast(Staff, request.user)
-
-
-def student_access_log(request: HttpRequest, student_id: object) -> HttpResponse:
+def student_access_log(request: StaffRequest, student_id: object) -> HttpResponse:
     """Who saw and changed the student's records, newest first. Reading it is itself recorded."""
-    actor = signed_in(request)
+    actor = request.user
     student, _standings = access_student(actor, student_id, Action.VIEW_ACCESS_LOG)
     audit.record(
         actor=actor,
@@ -54,7 +49,7 @@ def student_access_log(request: HttpRequest, student_id: object) -> HttpResponse
     roles = roles_of(student, {entry.actor_id for entry in page.object_list if entry.actor_id is not None})
     lines = [(entry, access_line(entry, tz, roles)) for entry in page.object_list]
     context = {"student": student, "page": page, "lines": lines, "time_zone": tz.key}
-    template = "access/access_log.html#log-table" if request.htmx else "access/access_log.html"  # type: ignore[attr-defined]
+    template = "access/access_log.html#log-table" if request.htmx else "access/access_log.html"
     return render(request, template, context)
 
 
@@ -64,9 +59,9 @@ def export_filename(local_id: str, extension: str = "html") -> str:
     return f"student-record-{safe_id}-{today().isoformat()}.{extension}"
 
 
-def exported_record(request: HttpRequest, student_id: object) -> tuple[Student, str]:
+def exported_record(request: StaffRequest, student_id: object) -> tuple[Student, str]:
     """The complete record as HTML, after checking the export is allowed and auditing it."""
-    actor = signed_in(request)
+    actor = request.user
     student, _standings = access_student(actor, student_id, Action.EXPORT_RECORD)
     audit.record(
         actor=actor,
@@ -85,22 +80,22 @@ def download(content: str | bytes, content_type: str, filename: str) -> HttpResp
     return response
 
 
-def student_record_export(request: HttpRequest, student_id: object) -> HttpResponse:
+def student_record_export(request: StaffRequest, student_id: object) -> HttpResponse:
     """The student's complete record with its access history, as one self-contained HTML file a
     parent can read (FERPA 99.10, IDEA 300.613)."""
     student, html = exported_record(request, student_id)
     return download(html, "text/html; charset=utf-8", export_filename(student.local_id))
 
 
-def student_record_export_pdf(request: HttpRequest, student_id: object) -> HttpResponse:
+def student_record_export_pdf(request: StaffRequest, student_id: object) -> HttpResponse:
     """The same complete record as a PDF, printed from the same page."""
     student, html = exported_record(request, student_id)
     return download(record_pdf(html), "application/pdf", export_filename(student.local_id, "pdf"))
 
 
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: StaffRequest) -> HttpResponse:
     """The person's own API tokens; a new token's raw value is shown in this response only."""
-    actor = signed_in(request)
+    actor = request.user
     form = ApiTokenForm(request.POST or None)
     new_token, raw_token = None, None
     if request.method == "POST" and form.is_valid():
@@ -117,12 +112,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: object) -> HttpResponse:
+def api_token_revoke(request: StaffRequest, token_id: object) -> HttpResponse:
     """Revoke one of the person's own tokens; anyone else's is not found."""
-    actor = signed_in(request)
-    token = ApiToken.objects.filter(id=as_uuid(token_id), staff=actor).first()
-    if token is None:
-        raise Http404
+    actor = request.user
+    token = access_own_link(actor, ApiToken, token_id)
     actions.revoke_api_token(actor=actor, token=token)
     messages.success(request, _("Token revoked. Programs using it can no longer sign in with it."))
     return redirect("api_tokens")

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from paradesk.access import scopes
 from paradesk.demo.builder import SchoolYear
 from paradesk.people.models import (
     Assignment,
     ClassSection,
     District,
-    Role,
     RoleKind,
     School,
     Staff,
@@ -311,9 +311,7 @@ def section_of_students(school: School) -> dict[object, ClassSection]:
 
 def teams(school: School) -> list[Team]:
     """The school's paras with their current 1:1 and small-group students."""
-    paras = Staff.objects.filter(
-        id__in=Role.objects.current().filter(school=school, kind=RoleKind.PARA).values("staff_id")
-    ).order_by("full_name")
+    paras = scopes.school_paras([school]).order_by("full_name")
     by_para: dict[object, Team] = {para.pk: Team(para, [], []) for para in paras}
     assignments = (
         Assignment.objects.current()

@@ -8,29 +8,24 @@ the administrator's scope are not found (paradesk.access.helpers.admin_scope and
 from __future__ import annotations
 
 import datetime
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from paradesk.access import audit, lockout
 from paradesk.access.helpers import AdminScope, access_assignment, access_role, access_staff, admin_scope
+from paradesk.access.requests import StaffRequest
 from paradesk.people import actions
 from paradesk.people.forms import AssignmentForm, RoleForm, StaffCreateForm, StaffFilterForm
 from paradesk.people.models import Assignment, Role, RoleKind, Staff, holds_matching_role, today
 
 STAFF_PER_PAGE = 50
-
-
-def signed_in(request: HttpRequest) -> Staff:
-    """The person making the request (LoginRequiredMiddleware has already turned strangers away)."""
-    return cast(Staff, request.user)
 
 
 def current_assignments_count(scope: AdminScope, day: datetime.date) -> Count:
@@ -60,8 +55,8 @@ def filtered_staff(scope: AdminScope, form: StaffFilterForm) -> QuerySet[Staff]:
     return staff
 
 
-def staff_list(request: HttpRequest) -> HttpResponse:
-    scope = admin_scope(signed_in(request))
+def staff_list(request: StaffRequest) -> HttpResponse:
+    scope = admin_scope(request.user)
     form = StaffFilterForm(request.GET or None, scope=scope)
     current_roles = Role.objects.current().select_related("school").order_by("kind", "school__name")
     staff = (
@@ -74,12 +69,12 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "people/staff_list.html#staff-table" if request.htmx else "people/staff_list.html"  # type: ignore[attr-defined]
+    template = "people/staff_list.html#staff-table" if request.htmx else "people/staff_list.html"
     return render(request, template, context)
 
 
-def staff_create(request: HttpRequest) -> HttpResponse:
-    actor = signed_in(request)
+def staff_create(request: StaffRequest) -> HttpResponse:
+    actor = request.user
     scope = admin_scope(actor)
     form = StaffCreateForm(request.POST or None, scope=scope)
     if request.method == "POST" and form.is_valid():
@@ -115,12 +110,11 @@ def assignment_rows(scope: AdminScope, staff: Staff) -> list[tuple[Assignment, s
     return [(assignment, assignment.status_on(day)) for assignment in assignments]
 
 
-def staff_detail(request: HttpRequest, staff_id: object) -> HttpResponse:
+def staff_detail(request: StaffRequest, staff_id: object) -> HttpResponse:
     """A staff member's roles and assignments; each assigned student named is seen in a list."""
-    actor = signed_in(request)
-    staff, scope = access_staff(actor, staff_id)
+    staff, scope = access_staff(request.user, staff_id)
     assignments = assignment_rows(scope, staff)
-    audit.record_list_views(actor, [assignment.student for assignment, _status in assignments])
+    audit.record_list_views(request.user, [assignment.student for assignment, _status in assignments])
     roles = [
         (role, role.active and scope.covers_school(role.school_id))
         for role in staff.roles.select_related("school").order_by("-active", "kind", "school__name")
@@ -135,17 +129,17 @@ def staff_detail(request: HttpRequest, staff_id: object) -> HttpResponse:
 
 
 @require_POST
-def staff_unlock(request: HttpRequest, staff_id: object) -> HttpResponse:
+def staff_unlock(request: StaffRequest, staff_id: object) -> HttpResponse:
     """Lift a sign-in lockout of a staff member in the administrator's scope (audited)."""
-    actor = signed_in(request)
+    actor = request.user
     staff, _scope = access_staff(actor, staff_id)
     lockout.unlock(actor=actor, staff=staff)
     messages.success(request, _("Sign-in unlocked. They can sign in again now."))
     return redirect("staff_detail", staff_id=staff.id)
 
 
-def role_create(request: HttpRequest, staff_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def role_create(request: StaffRequest, staff_id: object) -> HttpResponse:
+    actor = request.user
     staff, scope = access_staff(actor, staff_id)
     form = RoleForm(request.POST or None, scope=scope, staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -162,24 +156,24 @@ def role_create(request: HttpRequest, staff_id: object) -> HttpResponse:
     return render(request, "people/role_form.html", {"form": form, "staff": staff})
 
 
-def back_to_staff(request: HttpRequest, staff: Staff) -> HttpResponse:
+def back_to_staff(request: StaffRequest, staff: Staff) -> HttpResponse:
     """The staff member's page, or the list when they are no longer the administrator's to see."""
-    if admin_scope(signed_in(request)).staff().filter(id=staff.id).exists():
+    if admin_scope(request.user).staff().filter(id=staff.id).exists():
         return redirect("staff_detail", staff_id=staff.id)
     return redirect("staff_list")
 
 
 @require_POST
-def role_end(request: HttpRequest, role_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def role_end(request: StaffRequest, role_id: object) -> HttpResponse:
+    actor = request.user
     role, _scope = access_role(actor, role_id)
     actions.end_role(actor=actor, role=role)
     messages.success(request, _("Role ended."))
     return back_to_staff(request, role.staff)
 
 
-def assignment_create(request: HttpRequest, staff_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def assignment_create(request: StaffRequest, staff_id: object) -> HttpResponse:
+    actor = request.user
     staff, scope = access_staff(actor, staff_id)
     form = AssignmentForm(request.POST or None, scope=scope, staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -199,17 +193,17 @@ def assignment_create(request: HttpRequest, staff_id: object) -> HttpResponse:
 
 
 @require_POST
-def assignment_end(request: HttpRequest, assignment_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def assignment_end(request: StaffRequest, assignment_id: object) -> HttpResponse:
+    actor = request.user
     assignment, _scope = access_assignment(actor, assignment_id)
     actions.end_assignment(actor=actor, assignment=assignment)
     messages.success(request, _("Assignment ended."))
     return back_to_staff(request, assignment.staff)
 
 
-def staff_set_password(request: HttpRequest, staff_id: object) -> HttpResponse:
+def staff_set_password(request: StaffRequest, staff_id: object) -> HttpResponse:
     """An administrator in scope gives a staff member a password (an initial one, or a new one)."""
-    actor = signed_in(request)
+    actor = request.user
     staff, _scope = access_staff(actor, staff_id)
     form = SetPasswordForm(staff, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -220,9 +214,9 @@ def staff_set_password(request: HttpRequest, staff_id: object) -> HttpResponse:
 
 
 @require_POST
-def staff_invite(request: HttpRequest, staff_id: object) -> HttpResponse:
+def staff_invite(request: StaffRequest, staff_id: object) -> HttpResponse:
     """Email the staff member a link to choose their own password."""
-    actor = signed_in(request)
+    actor = request.user
     staff, _scope = access_staff(actor, staff_id)
     actions.send_sign_in_link(actor=actor, staff=staff, base_url=request.build_absolute_uri("/"))
     messages.success(
@@ -232,9 +226,9 @@ def staff_invite(request: HttpRequest, staff_id: object) -> HttpResponse:
 
 
 @require_POST
-def staff_deactivate(request: HttpRequest, staff_id: object) -> HttpResponse:
+def staff_deactivate(request: StaffRequest, staff_id: object) -> HttpResponse:
     """Deactivate (or, with `reactivate`, reactivate) a staff member's account."""
-    actor = signed_in(request)
+    actor = request.user
     staff, _scope = access_staff(actor, staff_id)
     if request.POST.get("reactivate"):
         actions.reactivate_staff(actor=actor, staff=staff)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -21,16 +21,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from paradesk.access import audit
+from paradesk.access import audit, scopes
 from paradesk.access.helpers import access_plan, access_plan_item, access_student
 from paradesk.access.policy import Action, allowed
+from paradesk.access.requests import StaffRequest
 from paradesk.people.models import (
-    PARA_TEAM_ROLES,
-    Assignment,
     ClassSection,
     Enrollment,
-    Staff,
-    Student,
     TeamRole,
 )
 from paradesk.plans import actions, forms
@@ -53,11 +50,7 @@ from paradesk.plans.models import (
 FORM_PAGE = "plans/form_page.html"
 
 
-def staff_of(request: HttpRequest) -> Staff:
-    return cast(Staff, request.user)
-
-
-def posted(request: HttpRequest) -> Any:
+def posted(request: StaffRequest) -> Any:
     """The submitted data on a POST (even an empty one, so it is validated), else None."""
     return request.POST if request.method == "POST" else None
 
@@ -98,24 +91,11 @@ def active_plans_prefetch() -> Prefetch:
 # Lists -------------------------------------------------------------------------------------------
 
 
-def current_students(staff: Staff, team_roles: frozenset[str] | set[str]) -> models.QuerySet[Student]:
-    """Active students of the person's district where the person holds one of the team roles today."""
-    district_id = staff.district_id
-    if district_id is None:
-        return Student.objects.none()
-    assigned = Assignment.objects.current().filter(staff=staff, team_role__in=team_roles)
-    return (
-        Student.objects.active()
-        .filter(district_id=district_id, id__in=assigned.values("student_id"))
-        .select_related("school")
-    )
-
-
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: StaffRequest) -> HttpResponse:
     """Students the person case-manages or serves, with their active plans at a glance."""
-    staff = staff_of(request)
+    staff = request.user
     students = list(
-        current_students(staff, {TeamRole.CASE_MANAGER, TeamRole.PROVIDER})
+        scopes.caseload(staff)
         .annotate(goal_count=Count("plans__goals", filter=Q(plans__status=PlanStatus.ACTIVE)))
         # Meta.ordering is dropped from GROUP BY queries: name the order a teacher reads a list in.
         .order_by("last_name", "first_name")
@@ -123,7 +103,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             active_plans_prefetch(),
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.current().filter(staff=staff),
+                queryset=scopes.assignments_of(staff),
                 to_attr="my_assignments",
             ),
         )
@@ -132,21 +112,19 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/caseload.html", {"students": students})
 
 
-def my_students(request: HttpRequest) -> HttpResponse:
+def my_students(request: StaffRequest) -> HttpResponse:
     """A para's students: what every adult working with the child should know at a glance."""
-    staff = staff_of(request)
+    staff = request.user
     students = list(
-        current_students(staff, set(PARA_TEAM_ROLES))
-        .select_related("snapshot")
-        .prefetch_related(active_plans_prefetch())
+        scopes.para_students(staff).select_related("snapshot").prefetch_related(active_plans_prefetch())
     )
     audit.record_list_views(staff, students)
     return render(request, "plans/my_students.html", {"students": students})
 
 
-def class_accommodations(request: HttpRequest) -> HttpResponse:
+def class_accommodations(request: StaffRequest) -> HttpResponse:
     """A general-education teacher's classes: each student's accommodations and who supports them."""
-    staff = staff_of(request)
+    staff = request.user
     enrollments = (
         Enrollment.objects.filter(
             student__active=True, student_id__in=Plan.objects.active().values("student_id")
@@ -161,7 +139,7 @@ def class_accommodations(request: HttpRequest) -> HttpResponse:
             ),
             Prefetch(
                 "student__assignments",
-                queryset=Assignment.objects.current()
+                queryset=scopes.current_teams()
                 .exclude(team_role=TeamRole.GEN_ED_TEACHER)
                 .select_related("staff")
                 .order_by("team_role"),
@@ -183,9 +161,9 @@ def class_accommodations(request: HttpRequest) -> HttpResponse:
 # A student ---------------------------------------------------------------------------------------
 
 
-def student_detail(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
+def student_detail(request: StaffRequest, student_id: uuid.UUID) -> HttpResponse:
     """The student's page: summary for everyone with a standing, the full record for record readers."""
-    staff = staff_of(request)
+    staff = request.user
     student, standings = access_student(staff, student_id, Action.VIEW_SUMMARY)
     can_read_record = allowed(standings, Action.VIEW_RECORD)
     plans = Plan.objects.filter(student=student).order_by("kind", "-version")
@@ -198,7 +176,7 @@ def student_detail(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
         "snapshot": Snapshot.objects.filter(student=student).first(),
         "active_plans": list(active_plans),
         "all_plans": list(plans) if can_read_record else [],
-        "team": Assignment.objects.current().filter(student=student).select_related("staff"),
+        "team": scopes.current_team(student).select_related("staff"),
         "can_read_record": can_read_record,
         "can_edit_snapshot": allowed(standings, Action.EDIT_SNAPSHOT),
         "can_edit_plan": allowed(standings, Action.EDIT_PLAN),
@@ -207,8 +185,8 @@ def student_detail(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
     return render(request, "plans/student_detail.html", context)
 
 
-def snapshot_edit(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
-    staff = staff_of(request)
+def snapshot_edit(request: StaffRequest, student_id: uuid.UUID) -> HttpResponse:
+    staff = request.user
     student, _standings = access_student(staff, student_id, Action.EDIT_SNAPSHOT)
     snapshot = Snapshot.objects.filter(student=student).first()
     if snapshot is None:
@@ -233,8 +211,8 @@ def snapshot_edit(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
 # Plans -------------------------------------------------------------------------------------------
 
 
-def plan_create(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
-    staff = staff_of(request)
+def plan_create(request: StaffRequest, student_id: uuid.UUID) -> HttpResponse:
+    staff = request.user
     student, _standings = access_student(staff, student_id, Action.EDIT_PLAN)
     if request.method == "GET":
         audit.record_view(staff, student, student.id)
@@ -253,10 +231,10 @@ def plan_create(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
     )
 
 
-def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+def plan_detail(request: StaffRequest, plan_id: uuid.UUID) -> HttpResponse:
     """One plan version with everything in it, its neighbours in the version history, and what the
     person may do with it."""
-    staff = staff_of(request)
+    staff = request.user
     found, standings = access_plan(staff, plan_id, Action.VIEW_RECORD)
     plan = with_contents(Plan.objects.filter(pk=found.pk).select_related("student__school")).get()
     versions = Plan.objects.filter(lineage=plan.lineage).order_by("version")
@@ -278,8 +256,8 @@ def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     return render(request, "plans/plan_detail.html", context)
 
 
-def plan_edit(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
-    staff = staff_of(request)
+def plan_edit(request: StaffRequest, plan_id: uuid.UUID) -> HttpResponse:
+    staff = request.user
     plan, _standings = access_plan(staff, plan_id, Action.EDIT_PLAN)
     if not plan.is_editable:
         return not_editable(request, plan)
@@ -290,8 +268,8 @@ def plan_edit(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-def plan_amend(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
-    staff = staff_of(request)
+def plan_amend(request: StaffRequest, plan_id: uuid.UUID) -> HttpResponse:
+    staff = request.user
     plan, _standings = access_plan(staff, plan_id, Action.EDIT_PLAN)
     form = forms.AmendForm(request.POST)
     if not form.is_valid():
@@ -308,8 +286,8 @@ def plan_amend(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-def plan_activate(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
-    staff = staff_of(request)
+def plan_activate(request: StaffRequest, plan_id: uuid.UUID) -> HttpResponse:
+    staff = request.user
     plan, _standings = access_plan(staff, plan_id, Action.EDIT_PLAN)
     try:
         actions.activate_plan(actor=staff, plan=plan)
@@ -377,9 +355,9 @@ PLAN_PARTS: dict[str, PlanPart] = {
 }
 
 
-def part_create(request: HttpRequest, plan_id: uuid.UUID, part: str) -> HttpResponse:
+def part_create(request: StaffRequest, plan_id: uuid.UUID, part: str) -> HttpResponse:
     spec = PLAN_PARTS[part]
-    staff = staff_of(request)
+    staff = request.user
     plan, _standings = access_plan(staff, plan_id, spec.action)
     if not plan.is_editable:
         return not_editable(request, plan)
@@ -389,9 +367,9 @@ def part_create(request: HttpRequest, plan_id: uuid.UUID, part: str) -> HttpResp
     return save_or_show(request, form, plan, title=_("New: %(part)s") % {"part": spec.title}, spec=spec)
 
 
-def part_edit(request: HttpRequest, item_id: uuid.UUID, part: str) -> HttpResponse:
+def part_edit(request: StaffRequest, item_id: uuid.UUID, part: str) -> HttpResponse:
     spec = PLAN_PARTS[part]
-    staff = staff_of(request)
+    staff = request.user
     item, _standings = access_plan_item(staff, spec.model, item_id, spec.action)
     plan: Plan = item.plan  # type: ignore[attr-defined]
     if not plan.is_editable:
@@ -403,14 +381,14 @@ def part_edit(request: HttpRequest, item_id: uuid.UUID, part: str) -> HttpRespon
 
 
 def save_or_show(
-    request: HttpRequest, form: Any, plan: Plan, *, title: str | Promise, spec: PlanPart | None = None
+    request: StaffRequest, form: Any, plan: Plan, *, title: str | Promise, spec: PlanPart | None = None
 ) -> HttpResponse:
     """Save a valid form through the audited action, or show it with its errors beside the fields."""
     back = reverse("plan_detail", args=[plan.id])
     if request.method == "POST" and form.is_valid():
         try:
             actions.save_plan_item(
-                actor=staff_of(request), item=form.save(commit=False), changed_fields=form.changed_data
+                actor=request.user, item=form.save(commit=False), changed_fields=form.changed_data
             )
         except actions.PlanNotEditable:
             return not_editable(request, plan)
@@ -436,7 +414,7 @@ def add_errors(form: BaseForm, exc: ValidationError) -> None:
 
 
 def form_page(
-    request: HttpRequest,
+    request: StaffRequest,
     form: BaseForm,
     *,
     title: str | Promise,
@@ -447,26 +425,22 @@ def form_page(
 ) -> HttpResponse:
     """The page around a form, or only the form when htmx asks for it."""
     context |= {"form": form, "title": title, "action": action, "back": back}
-    return render(request, f"{template}#form" if is_htmx(request) else template, context)
+    return render(request, f"{template}#form" if request.htmx else template, context)
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def done(request: HttpRequest, to: str) -> HttpResponse:
+def done(request: StaffRequest, to: str) -> HttpResponse:
     """After a successful write: a redirect the browser (or htmx) follows, so a reload never re-posts."""
-    return HttpResponseClientRedirect(to) if is_htmx(request) else redirect(to)
+    return HttpResponseClientRedirect(to) if request.htmx else redirect(to)
 
 
-def not_editable(request: HttpRequest, plan: Plan) -> HttpResponse:
+def not_editable(request: StaffRequest, plan: Plan) -> HttpResponse:
     return conflict(request, plan, str(actions.PlanNotEditable().message))
 
 
-def conflict(request: HttpRequest, plan: Plan, message: str) -> HttpResponse:
+def conflict(request: StaffRequest, plan: Plan, message: str) -> HttpResponse:
     """409: the plan is not in a state that allows this. htmx does not swap error responses, so it is
     sent to the plan page, where the message waits."""
-    if is_htmx(request):
+    if request.htmx:
         messages.error(request, message)
         response = HttpResponseClientRedirect(reverse("plan_detail", args=[plan.id]))
         response.status_code = 409

@@ -20,10 +20,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from paradesk.access import audit
+from paradesk.access import audit, scopes
 from paradesk.access.models import AuditAction
 from paradesk.access.record import school_time_zone
-from paradesk.people.models import Assignment, Staff, Student, TeamRole
+from paradesk.people.models import Staff, Student, TeamRole
 from paradesk.plans.models import Measure, MeasureStatus, Plan, PlanStatus
 from paradesk.progress import agreement, analysis, series
 from paradesk.progress.models import AgreementCheck, AimlineAdjustment, FidelityCheck, PhaseChange, PhaseKind
@@ -392,12 +392,7 @@ def agreement_candidates(observations: Sequence[Observation]) -> list[Candidate]
 
 def assigned_staff(student: Student) -> list[Staff]:
     """Staff on the student's team today, paras first (those a fidelity check usually watches)."""
-    rows = (
-        Assignment.objects.current()
-        .filter(student=student)
-        .select_related("staff")
-        .order_by("staff__full_name", "staff_id")
-    )
+    rows = scopes.current_team(student).select_related("staff").order_by("staff__full_name", "staff_id")
     found: dict[uuid.UUID, Staff] = {}
     for row in sorted(rows, key=lambda row: row.team_role not in PARA_ROLES):
         found.setdefault(row.staff_id, row.staff)

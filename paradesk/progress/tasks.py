@@ -25,13 +25,12 @@ from django.tasks import task
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from paradesk.access import scopes
 from paradesk.access.policy import admin_school_ids, is_district_admin
-from paradesk.people.models import Assignment, School, Staff
+from paradesk.people.models import School, Staff
 from paradesk.plans.models import Plan, ReportingPeriod
-from paradesk.plans.views import current_students
 from paradesk.progress import pdf, reports
 from paradesk.progress.models import BatchStatus, ReportBatch
-from paradesk.progress.views.dashboard import CASELOAD_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +42,6 @@ LOST_AFTER = datetime.timedelta(hours=2)
 
 
 # ---- asking for a batch -------------------------------------------------------------------------------
-
-
-def caseload_assignments(staff: Staff) -> QuerySet[Assignment]:
-    """The person's case manager and provider roles today (the students may be inactive)."""
-    return Assignment.objects.current().filter(staff=staff, team_role__in=CASELOAD_ROLES)
 
 
 def schools_of(staff: Staff) -> QuerySet[School]:
@@ -65,7 +59,7 @@ def scopes_of(staff: Staff) -> list[tuple[str, str]]:
     """What the person may ask reports for: their caseload (case managers and providers) and the
     schools they administer."""
     found = []
-    if caseload_assignments(staff).exists():
+    if scopes.caseload_assignments(staff).exists():
         found.append((CASELOAD, str(_("My caseload"))))
     found += [(f"{SCHOOL_PREFIX}{school.pk}", str(school.name)) for school in schools_of(staff)]
     return found
@@ -103,7 +97,7 @@ def plans_in_scope(staff: Staff, scope: Scope, start: datetime.date, end: dateti
         reporting_periods__end_date__lte=end,
     )
     if scope.school is None:
-        plans = plans.filter(student__in=current_students(staff, CASELOAD_ROLES))
+        plans = plans.filter(student__in=scopes.caseload(staff))
     else:
         plans = plans.filter(student__school=scope.school)
     ordered = plans.order_by("student__last_name", "student__first_name", "student_id", "kind", "id")

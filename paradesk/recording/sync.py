@@ -31,10 +31,10 @@ from pydantic import ValidationError as PydanticValidationError
 
 from paradesk.access import audit
 from paradesk.access.models import AuditAction, AuditEntry
-from paradesk.access.policy import TEAM_ROLE_STANDING, Action, allowed, visible_students
+from paradesk.access.policy import may_record_for, visible_students
 from paradesk.api import Text, storable
 from paradesk.bulk import insert_rows, value_getter
-from paradesk.people.models import Assignment, Staff, Student, TeamRole
+from paradesk.people.models import Staff, Student
 from paradesk.plans import units
 from paradesk.plans.models import (
     AbcCategory,
@@ -356,19 +356,6 @@ def by_id[M: models.Model](model: type[M], ids: set[uuid.UUID], actor: Staff) ->
     return {item.pk: item for item in items}
 
 
-def recording_standings(actor: Staff, student_ids: set[uuid.UUID]) -> set[uuid.UUID]:
-    """Students the caller may record for, by the policy's table, in one query. RECORD_DATA is given
-    only by team assignments (para, case manager, provider), so only those are read."""
-    if not student_ids:
-        return set()
-    roles: dict[uuid.UUID, set[Any]] = defaultdict(set)
-    # The students were read from the caller's own district (read_students).
-    current = Assignment.objects.current().filter(staff=actor, student_id__in=student_ids)
-    for student_id, team_role in current.values_list("student_id", "team_role"):
-        roles[student_id].add(TEAM_ROLE_STANDING[TeamRole(team_role)])
-    return {sid for sid, found in roles.items() if allowed(frozenset(found), Action.RECORD_DATA)}
-
-
 def care_plans_of(student_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Plan]]:
     if not student_ids:
         return {}
@@ -417,7 +404,7 @@ def read_students(actor: Staff, parsed: list[RecordIn], batch: Batch) -> None:
         "school"
     )
     batch.students = {student.id: student for student in students} if student_ids else {}
-    batch.permitted = recording_standings(actor, set(batch.students))
+    batch.permitted = may_record_for(actor, set(batch.students))
     rest = set(batch.students) - batch.permitted
     batch.visible = (
         set(visible_students(actor).filter(id__in=rest).values_list("id", flat=True)) if rest else set()

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from paradesk.access import scopes
 from paradesk.access.policy import provider_disciplines
 from paradesk.people.models import Assignment, Staff, Student, TeamRole
 from paradesk.plans import figures, units
@@ -194,13 +195,8 @@ def assignments_today(staff: Staff) -> list[Assignment]:
     if staff.district_id is None:
         return []
     assignments = (
-        Assignment.objects.current()
-        .filter(
-            staff=staff,
-            team_role__in=RECORDING_TEAM_ROLES,
-            student__active=True,
-            student__district_id=staff.district_id,
-        )
+        scopes.assignments_of(staff, RECORDING_TEAM_ROLES)
+        .filter(student__active=True, student__district_id=staff.district_id)
         .select_related("student__school", "student__snapshot")
     )
     best: dict[uuid.UUID, Assignment] = {}

@@ -8,7 +8,7 @@ import json
 import re
 import uuid
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,7 +32,8 @@ from paradesk.access.helpers import access_plan_item, access_record, access_stud
 from paradesk.access.models import AuditAction
 from paradesk.access.policy import Action, Standing, allowed
 from paradesk.access.record import school_time_zone
-from paradesk.people.models import Staff, today
+from paradesk.access.requests import StaffRequest
+from paradesk.people.models import today
 from paradesk.plans.models import Measure
 from paradesk.recording import actions, raw_data
 from paradesk.recording.forms import VoidForm
@@ -40,14 +41,6 @@ from paradesk.recording.models import Record, record_kind
 from paradesk.recording.today import today_data, today_for
 
 # Raw data, corrections and voids: the teacher's view of what was recorded -----------------------------
-
-
-def signed_in(request: HttpRequest) -> Staff:
-    return cast(Staff, request.user)
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def void_form(record: Record, data: Any = None) -> VoidForm:
@@ -64,10 +57,10 @@ def offer_void(rows: list[raw_data.RecordRow], standings: frozenset[Standing]) -
             row.void_form = void_form(row.record)
 
 
-def measure_data(request: HttpRequest, measure_id: uuid.UUID) -> HttpResponse:
+def measure_data(request: StaffRequest, measure_id: uuid.UUID) -> HttpResponse:
     """Every observation of a measure (and of the measures it was carried from in earlier plan
     versions), newest first, with corrections and voids in plain sight."""
-    staff = signed_in(request)
+    staff = request.user
     measure, standings = access_plan_item(staff, Measure, measure_id, Action.VIEW_RECORD)
     student = measure.plan.student
     audit.record_view(staff, measure, student.id)
@@ -85,7 +78,7 @@ def measure_data(request: HttpRequest, measure_id: uuid.UUID) -> HttpResponse:
         "can_void": allowed(standings, Action.VOID_DATA),
     }
     template = "recording/measure_data.html"
-    return render(request, f"{template}#observations" if is_htmx(request) else template, context)
+    return render(request, f"{template}#observations" if request.htmx else template, context)
 
 
 class Echo:
@@ -101,9 +94,9 @@ def csv_filename(local_id: str, measure: Measure) -> str:
     return f"measure-data-{safe_id}-{measure.pk.hex[:8]}-{today().isoformat()}.csv"
 
 
-def measure_data_csv(request: HttpRequest, measure_id: uuid.UUID) -> StreamingHttpResponse:
+def measure_data_csv(request: StaffRequest, measure_id: uuid.UUID) -> StreamingHttpResponse:
     """The same observations, every version of every record, as CSV for a spreadsheet."""
-    staff = signed_in(request)
+    staff = request.user
     measure, _standings = access_plan_item(staff, Measure, measure_id, Action.VIEW_RECORD)
     student = measure.plan.student
     audit.record(actor=staff, action=AuditAction.EXPORT, obj=measure, student_id=student.id)
@@ -119,10 +112,10 @@ def measure_data_csv(request: HttpRequest, measure_id: uuid.UUID) -> StreamingHt
     return response
 
 
-def student_data(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
+def student_data(request: StaffRequest, student_id: uuid.UUID) -> HttpResponse:
     """The student's other records (incidents, logs, notes), newest first: one page of each kind, or
     every page of one kind with ?kind=."""
-    staff = signed_in(request)
+    staff = request.user
     student, standings = access_student(staff, student_id, Action.VIEW_RECORD)
     audit.record(
         actor=staff,
@@ -165,7 +158,7 @@ RECORD_ROW = "recording/student_data.html#record-row"
 
 
 def record_row(
-    request: HttpRequest, record: Record, form: VoidForm | None, error: str = "", status: int = 200
+    request: StaffRequest, record: Record, form: VoidForm | None, error: str = "", status: int = 200
 ) -> HttpResponse:
     """One record's row, as its page shows it, for htmx to swap in place."""
     kind = record_kind(record)
@@ -176,9 +169,9 @@ def record_row(
 
 
 @require_POST
-def record_void(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
+def record_void(request: StaffRequest, record_id: uuid.UUID) -> HttpResponse:
     """Void one record with a reason; it stays on every page, greyed, with who voided it and why."""
-    staff = signed_in(request)
+    staff = request.user
     record, _standings = access_record(staff, record_id, Action.VOID_DATA, request.POST.get("kind") or None)
     form = void_form(record, request.POST)
     if form.is_valid():
@@ -189,26 +182,26 @@ def record_void(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("reason", exc.messages)
         else:
-            if is_htmx(request):
+            if request.htmx:
                 return record_row(request, voided, None)
             messages.success(request, _("Record voided. It stays listed, greyed, with your reason."))
             return redirect(back_to(voided))
-    if is_htmx(request):
+    if request.htmx:
         return record_row(request, record, form)
     return void_page(request, record, form)
 
 
-def refused(request: HttpRequest, record: Record, form: VoidForm, message: str) -> HttpResponse:
+def refused(request: StaffRequest, record: Record, form: VoidForm, message: str) -> HttpResponse:
     """Voiding twice changes nothing: htmx gets the row as it stands (htmx swaps only a 2xx), a
     browser a 409 page saying why."""
     record.refresh_from_db()
-    if is_htmx(request):
+    if request.htmx:
         return record_row(request, record, None, error=message)
     form.add_error(None, message)
     return void_page(request, record, form, status=409)
 
 
-def void_page(request: HttpRequest, record: Record, form: VoidForm, status: int = 200) -> HttpResponse:
+def void_page(request: StaffRequest, record: Record, form: VoidForm, status: int = 200) -> HttpResponse:
     """The void form alone, its messages beside the field (a browser without htmx)."""
     context = {
         "record": record,
@@ -354,10 +347,10 @@ def today_labels() -> dict[str, Any]:
 
 
 # Named today_page: `today` is the date helper this module already imports.
-def today_page(request: HttpRequest) -> HttpResponse:
+def today_page(request: StaffRequest) -> HttpResponse:
     """The person's day: today's blocks in time order with the students in each (or, without a
     schedule, the students she supports), the measures due, and one tap to a data sheet."""
-    staff = signed_in(request)
+    staff = request.user
     day = today_for(staff)
     audit.record_list_views(staff, [item.student for item in day.students])
     sheets = available_sheets()

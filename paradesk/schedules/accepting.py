@@ -27,9 +27,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from paradesk.access import audit
+from paradesk.access import audit, scopes
 from paradesk.access.models import AuditAction
-from paradesk.people.models import PARA_TEAM_ROLES, Assignment, Role, RoleKind, Staff, Student, today
+from paradesk.people.models import Assignment, Staff, Student, today
 from paradesk.schedules.actions import record_block
 from paradesk.schedules.coverage import actions as coverage_actions
 from paradesk.schedules.coverage.absences import para_team_role
@@ -94,9 +94,9 @@ def needed_assignments(
     paras = {p for p, _s in pairs}
     students = {s for _p, s in pairs}
     school_paras = set(
-        Role.objects.current()
-        .filter(school_id=draft.school_id, kind=RoleKind.PARA, staff_id__in=paras, staff__is_active=True)
-        .values_list("staff_id", flat=True)
+        scopes.school_paras([draft.school_id])
+        .filter(id__in=paras, is_active=True)
+        .values_list("id", flat=True)
     )
     present = set(
         Student.objects.active()
@@ -104,13 +104,8 @@ def needed_assignments(
         .values_list("id", flat=True)
     )
     held = set(
-        Assignment.objects.current(starts)
-        .filter(
-            district_id=draft.district_id,
-            staff_id__in=paras,
-            student_id__in=students,
-            team_role__in=PARA_TEAM_ROLES,
-        )
+        scopes.para_assignments(paras, students, starts)
+        .filter(district_id=draft.district_id)
         .values_list("staff_id", "student_id")
     )
     names = dict(Staff.objects.filter(id__in=paras).values_list("id", "full_name"))

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from paradesk.access import audit
 from paradesk.access.models import AuditAction
@@ -241,8 +240,6 @@ def create_calendar_feed(*, actor: Staff) -> tuple[CalendarFeed, str]:
 @transaction.atomic
 def revoke_calendar_feed(*, actor: Staff, feed: CalendarFeed) -> CalendarFeed:
     feed = CalendarFeed.objects.select_for_update().get(pk=feed.pk)
-    if feed.revoked_at is None:
-        feed.revoked_at = timezone.now()
-        feed.save(update_fields=["revoked_at"])
+    if feed.revoke():
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=feed, changed_fields=["revoked_at"])
     return feed

@@ -35,7 +35,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from paradesk.access import audit
+from paradesk.access import audit, scopes
 from paradesk.access.models import AuditAction
 from paradesk.people.models import Assignment, School, Staff, Student, TeamRole
 from paradesk.plans.models import Plan, Service, ServiceKind
@@ -231,13 +231,12 @@ def service_requirements(
     ).select_related("plan")
     month_days = school_month_days(school, monday)
     one_to_one = set(
-        Assignment.objects.current(monday)
-        .filter(student__in=students, team_role=TeamRole.PARA_ONE_TO_ONE)
-        .values_list("student_id", flat=True)
+        scopes.teams_of(school.district_id, students, [TeamRole.PARA_ONE_TO_ONE], monday).values_list(
+            "student_id", flat=True
+        )
     )
     case_managers = dict(
-        Assignment.objects.current(monday)
-        .filter(student__in=students, team_role=TeamRole.CASE_MANAGER, district_id=school.district_id)
+        scopes.teams_of(school.district_id, students, [TeamRole.CASE_MANAGER], monday)
         .order_by("-start_date")
         .values_list("student_id", "staff_id")
     )

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from paradesk.people.models import Role, Student, today
+from paradesk.access import scopes
+from paradesk.people.models import Student, today
 from paradesk.schedules.models import (
     STUDENT_SUPPORT,
     DayType,
@@ -56,13 +57,11 @@ def check_block(block: ParaBlock, students: Sequence[Student], on: datetime.date
 def check_places(block: ParaBlock, students: Sequence[Student], check: BlockCheck) -> None:
     """The para, period, teacher and class belong to the block's school."""
     school_id = block.school_id
-    if not Role.objects.current().filter(staff_id=block.para_id, school_id=school_id).exists():
+    if not scopes.holds_role_at(block.para_id, school_id):
         check.refuse("school", _("The para has no current role at this school."))
     if block.period is not None and block.period.day_type.bell_schedule.school_id != school_id:
         check.refuse("period", _("Choose a period of this school's bell schedule."))
-    if block.teacher_id is not None and not (
-        Role.objects.current().filter(staff_id=block.teacher_id, school_id=school_id).exists()
-    ):
+    if block.teacher_id is not None and not scopes.holds_role_at(block.teacher_id, school_id):
         check.refuse("teacher", _("The teacher has no current role at this school."))
     if block.section is not None and block.section.school_id != school_id:
         check.refuse("section", _("Choose a class of this school."))

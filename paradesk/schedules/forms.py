@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from paradesk.people.models import ClassSection, Role, RoleKind, School, Staff, Student, today
+from paradesk.access import scopes
+from paradesk.people.models import ClassSection, School, Staff, Student, today
 from paradesk.schedules.checks import check_block
 from paradesk.schedules.models import (
     STUDENT_SUPPORT,
@@ -30,7 +31,6 @@ from paradesk.web.forms import ConstrainedModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-DIRECTING_ROLES = (RoleKind.SPED_TEACHER, RoleKind.GEN_ED_TEACHER, RoleKind.PROVIDER)
 
 
 def limit(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
@@ -233,8 +233,7 @@ class ParaBlockForm(ConstrainedModelForm):
             .order_by("day_type__order", "day_type__name", "order", "start"),
         )
         limit(self, "students", Student.objects.active().filter(school_id__in=school_ids))
-        directing = Role.objects.current().filter(school_id__in=school_ids, kind__in=DIRECTING_ROLES)
-        limit(self, "teacher", Staff.objects.filter(id__in=directing.values("staff_id"), is_active=True))
+        limit(self, "teacher", scopes.directing_staff(school_ids))
         limit(self, "section", ClassSection.objects.filter(school_id__in=school_ids, active=True))
         if self.instance.pk:
             self.fields["students"].initial = list(self.instance.students.values_list("id", flat=True))

@@ -18,8 +18,6 @@ from fixed clock times.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import secrets
 import uuid
 from collections.abc import Iterable
 
@@ -28,6 +26,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from paradesk.access.models import SecretLink
 from paradesk.people.models import ClassSection, District, School, Staff, Student
 
 # Absences, coverage and schedule drafts live in coverage/models.py; Django finds an app's models
@@ -503,24 +502,12 @@ class SupportNeed(models.Model):
 # Calendar feeds ---------------------------------------------------------------------------------
 
 
-def hash_feed_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-class CalendarFeed(models.Model):
+class CalendarFeed(SecretLink):
     """A private link to a para's schedule as an iCalendar feed. Only the token's hash is stored,
-    like an API token: the link is shown once, and a lost link is revoked and replaced."""
+    like an API token: the link is shown once, and a lost link is revoked and replaced. It never
+    expires by itself."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="calendar_feeds")
-    prefix = models.CharField(max_length=8, editable=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"calendar feed {self.prefix}…"
@@ -528,15 +515,4 @@ class CalendarFeed(models.Model):
     @classmethod
     def issue(cls, staff: Staff) -> tuple[CalendarFeed, str]:
         """A new feed and its raw token (32 random bytes), shown once and never stored."""
-        raw = secrets.token_urlsafe(32)
-        feed = cls.objects.create(staff=staff, prefix=raw[:8], token_hash=hash_feed_token(raw))
-        return feed, raw
-
-    @classmethod
-    def find(cls, raw: str) -> CalendarFeed | None:
-        """The live feed with this token, or None (unknown and revoked look the same)."""
-        return (
-            cls.objects.filter(token_hash=hash_feed_token(raw), revoked_at__isnull=True)
-            .select_related("staff")
-            .first()
-        )
+        return cls.issue_secret(staff=staff)

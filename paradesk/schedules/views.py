@@ -27,10 +27,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from paradesk.access import audit
-from paradesk.access.helpers import AdminScope, access_staff, access_student, admin_scope, as_uuid
-from paradesk.access.policy import Action, allowed, is_district_admin, provider_disciplines, visible_students
-from paradesk.people.models import Assignment, Role, RoleKind, School, Staff, Student, TeamRole, today
+from paradesk.access import audit, scopes
+from paradesk.access.helpers import (
+    AdminScope,
+    access_bell_schedule,
+    access_block,
+    access_calendar_day,
+    access_day_type,
+    access_own_link,
+    access_staff,
+    access_student,
+    admin_scope,
+    as_uuid,
+)
+from paradesk.access.policy import (
+    Action,
+    admin_school_ids,
+    allowed,
+    is_district_admin,
+    provider_disciplines,
+    visible_students,
+)
+from paradesk.access.requests import StaffRequest
+from paradesk.people.models import School, Staff, Student, today
 from paradesk.schedules import actions, forms
 from paradesk.schedules.calendar_feed import feed_for
 from paradesk.schedules.coverage.absences import absences_of
@@ -54,83 +73,20 @@ from paradesk.schedules.today import day_blocks
 FORM_PAGE = "schedules/form_page.html"
 
 
-def signed_in(request: HttpRequest) -> Staff:
-    """The person making the request (LoginRequiredMiddleware has already turned strangers away)."""
-    return cast(Staff, request.user)
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def done(request: HttpRequest, to: str) -> HttpResponse:
+def done(request: StaffRequest, to: str) -> HttpResponse:
     """After a successful write: a redirect the browser (or htmx) follows."""
-    return HttpResponseClientRedirect(to) if is_htmx(request) else redirect(to)
+    return HttpResponseClientRedirect(to) if request.htmx else redirect(to)
 
 
-def form_page(request: HttpRequest, context: dict[str, Any], template: str = FORM_PAGE) -> HttpResponse:
+def form_page(request: StaffRequest, context: dict[str, Any], template: str = FORM_PAGE) -> HttpResponse:
     """The page around a form, or only the form when htmx asks for it."""
-    return render(request, f"{template}#form" if is_htmx(request) else template, context)
-
-
-# Access to schedule rows: administrators within their scope ---------------------------------------
-
-
-def access_bell_schedule(actor: Staff, schedule_id: object) -> tuple[BellSchedule, AdminScope]:
-    """A bell schedule of one of the administrator's schools; 403 for non-administrators, 404
-    otherwise."""
-    scope = admin_scope(actor)
-    schedule = (
-        BellSchedule.objects.filter(id=as_uuid(schedule_id), district_id=scope.district_id)
-        .select_related("school", "default_day_type")
-        .first()
-    )
-    if schedule is None or not scope.covers_school(schedule.school_id):
-        raise Http404
-    return schedule, scope
-
-
-def access_day_type(actor: Staff, day_type_id: object) -> DayType:
-    scope = admin_scope(actor)
-    day_type = (
-        DayType.objects.filter(id=as_uuid(day_type_id), district_id=scope.district_id)
-        .select_related("bell_schedule__school")
-        .first()
-    )
-    if day_type is None or not scope.covers_school(day_type.bell_schedule.school_id):
-        raise Http404
-    return day_type
-
-
-def access_calendar_day(actor: Staff, day_id: object) -> CalendarDay:
-    scope = admin_scope(actor)
-    entry = (
-        CalendarDay.objects.filter(id=as_uuid(day_id), district_id=scope.district_id)
-        .select_related("bell_schedule")
-        .first()
-    )
-    if entry is None or not scope.covers_school(entry.bell_schedule.school_id):
-        raise Http404
-    return entry
-
-
-def access_block(actor: Staff, block_id: object) -> tuple[ParaBlock, AdminScope]:
-    scope = admin_scope(actor)
-    block = (
-        ParaBlock.objects.filter(id=as_uuid(block_id), district_id=scope.district_id)
-        .select_related("para", "school", "period")
-        .first()
-    )
-    if block is None or not scope.covers_school(block.school_id):
-        raise Http404
-    return block, scope
+    return render(request, f"{template}#form" if request.htmx else template, context)
 
 
 def block_schools(scope: AdminScope, para: Staff) -> QuerySet[School]:
     """Schools where the administrator may schedule this staff member: theirs, where the staff
     member holds a current role."""
-    roles = Role.objects.current().filter(staff=para, school__isnull=False).values("school_id")
-    return scope.schools().filter(id__in=roles)
+    return scope.schools().filter(id__in=scopes.role_schools(para))
 
 
 # Weeks of blocks, with students named only to those who may see them -----------------------------
@@ -185,7 +141,7 @@ class InForce:
         return {"on": self.on, "next_change": self.next_change, "today": today()}
 
 
-def in_force(request: HttpRequest, blocks: ParaBlockQuerySet) -> tuple[QuerySet[ParaBlock], InForce]:
+def in_force(request: StaffRequest, blocks: ParaBlockQuerySet) -> tuple[QuerySet[ParaBlock], InForce]:
     """The blocks in force on the page's date, and when they next change."""
     day = parse_date(request.GET.get("on"), today())
     start = blocks.filter(starts_on__gt=day).order_by("starts_on").values_list("starts_on", flat=True).first()
@@ -198,9 +154,9 @@ def in_force(request: HttpRequest, blocks: ParaBlockQuerySet) -> tuple[QuerySet[
 # The para's own week, and a teacher's room --------------------------------------------------------
 
 
-def my_schedule(request: HttpRequest) -> HttpResponse:
+def my_schedule(request: StaffRequest) -> HttpResponse:
     """The signed-in person's week of blocks, and today's blocks as the day really runs."""
-    staff = signed_in(request)
+    staff = request.user
     blocks, shown = in_force(request, ParaBlock.objects.filter(para=staff))
     days, named = week_of_blocks(staff, shown_blocks(blocks))
     audit.record_list_views(staff, named)
@@ -216,9 +172,9 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/my_schedule.html", context)
 
 
-def room_schedule(request: HttpRequest) -> HttpResponse:
+def room_schedule(request: StaffRequest) -> HttpResponse:
     """For a teacher: which para is in their room when (the blocks they direct), by weekday."""
-    staff = signed_in(request)
+    staff = request.user
     blocks, shown = in_force(request, ParaBlock.objects.filter(teacher=staff))
     days, named = week_of_blocks(staff, shown_blocks(blocks))
     audit.record_list_views(staff, named)
@@ -245,8 +201,8 @@ def room_today(staff: Staff, day: datetime.date) -> list[CoverageAssignment]:
 # A para's week, edited by an administrator ---------------------------------------------------------
 
 
-def para_schedule(request: HttpRequest, staff_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def para_schedule(request: StaffRequest, staff_id: object) -> HttpResponse:
+    actor = request.user
     para, scope = access_staff(actor, staff_id)
     blocks, shown = in_force(
         request, ParaBlock.objects.filter(para=para, school_id__in=scope.schools().values("id"))
@@ -264,15 +220,15 @@ def para_schedule(request: HttpRequest, staff_id: object) -> HttpResponse:
     return render(request, "schedules/para_schedule.html", context)
 
 
-def para_block_create(request: HttpRequest, staff_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def para_block_create(request: StaffRequest, staff_id: object) -> HttpResponse:
+    actor = request.user
     para, scope = access_staff(actor, staff_id)
     form = forms.ParaBlockForm(request.POST or None, para=para, schools=block_schools(scope, para))
     return save_block_or_show(request, form, para, _("New block"))
 
 
-def para_block_edit(request: HttpRequest, block_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def para_block_edit(request: StaffRequest, block_id: object) -> HttpResponse:
+    actor = request.user
     block, scope = access_block(actor, block_id)
     if request.method == "GET":
         record_block_view(actor, block)
@@ -288,13 +244,13 @@ def record_block_view(actor: Staff, block: ParaBlock) -> None:
 
 
 def save_block_or_show(
-    request: HttpRequest, form: forms.ParaBlockForm, para: Staff, title: str, block: ParaBlock | None = None
+    request: StaffRequest, form: forms.ParaBlockForm, para: Staff, title: str, block: ParaBlock | None = None
 ) -> HttpResponse:
     back = reverse("para_schedule", args=[para.id])
     if request.method == "POST" and form.is_valid():
         try:
             warnings = actions.save_block(
-                actor=signed_in(request),
+                actor=request.user,
                 block=form.save(commit=False),
                 students=form.chosen_students,
                 changed_fields=form.changed_data,
@@ -309,7 +265,7 @@ def save_block_or_show(
     for warning in form.warnings:
         messages.warning(request, warning)
     # The students field offers every active student of the para's schools, by name.
-    audit.record_choices_seen(signed_in(request), form.fields["students"].queryset)  # type: ignore[attr-defined]
+    audit.record_choices_seen(request.user, form.fields["students"].queryset)  # type: ignore[attr-defined]
     context = {
         "form": form,
         "title": title,
@@ -330,8 +286,8 @@ def add_errors(form: forms.forms.BaseForm, exc: ValidationError) -> None:
 
 
 @require_POST
-def para_block_delete(request: HttpRequest, block_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def para_block_delete(request: StaffRequest, block_id: object) -> HttpResponse:
+    actor = request.user
     block, _scope = access_block(actor, block_id)
     para_id = block.para_id
     actions.delete_block(actor=actor, block=block)
@@ -342,9 +298,9 @@ def para_block_delete(request: HttpRequest, block_id: object) -> HttpResponse:
 # Bell schedules and the calendar ----------------------------------------------------------------------
 
 
-def bell_schedules(request: HttpRequest) -> HttpResponse:
+def bell_schedules(request: StaffRequest) -> HttpResponse:
     """The administrator's schools with their bell schedules; a school without one can get one."""
-    actor = signed_in(request)
+    actor = request.user
     scope = admin_scope(actor)
     schools = scope.schools().select_related("bell_schedule").order_by("name")
     form = forms.BellScheduleCreateForm(request.POST or None, schools=scope.schools())
@@ -354,12 +310,7 @@ def bell_schedules(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Bell schedule created. Add its day types and periods."))
         return redirect("bell_schedule_detail", schedule_id=schedule.id)
-    para_roles = (
-        Role.objects.current()
-        .filter(kind=RoleKind.PARA, school__in=scope.schools())
-        .select_related("staff")
-        .order_by("staff__full_name")
-    )
+    para_roles = scopes.para_roles(scope.schools()).select_related("staff").order_by("staff__full_name")
     paras: dict[uuid.UUID, list[Staff]] = defaultdict(list)
     for role in para_roles:
         paras[role.school_id].append(role.staff)  # type: ignore[index]
@@ -367,8 +318,8 @@ def bell_schedules(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/bell_schedules.html", {"rows": rows, "form": form})
 
 
-def bell_schedule_detail(request: HttpRequest, schedule_id: object) -> HttpResponse:
-    schedule, _scope = access_bell_schedule(signed_in(request), schedule_id)
+def bell_schedule_detail(request: StaffRequest, schedule_id: object) -> HttpResponse:
+    schedule, _scope = access_bell_schedule(request.user, schedule_id)
     day_types = DayType.objects.filter(bell_schedule=schedule).prefetch_related("periods")
     first = today() - datetime.timedelta(days=31)
     entries = CalendarDay.objects.filter(bell_schedule=schedule, date__gte=first).select_related("day_type")
@@ -376,8 +327,8 @@ def bell_schedule_detail(request: HttpRequest, schedule_id: object) -> HttpRespo
     return render(request, "schedules/bell_schedule_detail.html", context)
 
 
-def bell_schedule_edit(request: HttpRequest, schedule_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def bell_schedule_edit(request: StaffRequest, schedule_id: object) -> HttpResponse:
+    actor = request.user
     schedule, _scope = access_bell_schedule(actor, schedule_id)
     form = forms.BellScheduleForm(request.POST or None, instance=schedule)
     back = reverse("bell_schedule_detail", args=[schedule.id])
@@ -391,18 +342,18 @@ def bell_schedule_edit(request: HttpRequest, schedule_id: object) -> HttpRespons
     return form_page(request, {"form": form, "title": title, "action": request.path, "back": back})
 
 
-def day_type_create(request: HttpRequest, schedule_id: object) -> HttpResponse:
-    schedule, _scope = access_bell_schedule(signed_in(request), schedule_id)
+def day_type_create(request: StaffRequest, schedule_id: object) -> HttpResponse:
+    schedule, _scope = access_bell_schedule(request.user, schedule_id)
     return day_type_page(request, DayType(bell_schedule=schedule), schedule, _("New day type"))
 
 
-def day_type_edit(request: HttpRequest, day_type_id: object) -> HttpResponse:
-    day_type = access_day_type(signed_in(request), day_type_id)
+def day_type_edit(request: StaffRequest, day_type_id: object) -> HttpResponse:
+    day_type = access_day_type(request.user, day_type_id)
     return day_type_page(request, day_type, day_type.bell_schedule, day_type.name)
 
 
 def day_type_page(
-    request: HttpRequest, day_type: DayType, schedule: BellSchedule, title: str
+    request: StaffRequest, day_type: DayType, schedule: BellSchedule, title: str
 ) -> HttpResponse:
     """A day type with its periods, saved together once the periods do not overlap."""
     data = request.POST or None
@@ -412,7 +363,7 @@ def day_type_page(
     if request.method == "POST" and form.is_valid() and periods.is_valid():
         kept, removed = periods.kept_and_removed()
         actions.save_day_type(
-            actor=signed_in(request),
+            actor=request.user,
             day_type=form.save(commit=False),
             periods=kept,
             removed=removed,
@@ -424,8 +375,8 @@ def day_type_page(
     return form_page(request, context, "schedules/day_type_form.html")
 
 
-def calendar_days_set(request: HttpRequest, schedule_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def calendar_days_set(request: StaffRequest, schedule_id: object) -> HttpResponse:
+    actor = request.user
     schedule, _scope = access_bell_schedule(actor, schedule_id)
     form = forms.CalendarDaysForm(request.POST or None, bell_schedule=schedule)
     back = reverse("bell_schedule_detail", args=[schedule.id])
@@ -448,8 +399,8 @@ def calendar_days_set(request: HttpRequest, schedule_id: object) -> HttpResponse
 
 
 @require_POST
-def calendar_day_delete(request: HttpRequest, day_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def calendar_day_delete(request: StaffRequest, day_id: object) -> HttpResponse:
+    actor = request.user
     entry = access_calendar_day(actor, day_id)
     schedule_id = entry.bell_schedule_id
     actions.delete_calendar_day(actor=actor, entry=entry)
@@ -460,10 +411,10 @@ def calendar_day_delete(request: HttpRequest, day_id: object) -> HttpResponse:
 # Qualifications ------------------------------------------------------------------------------------
 
 
-def qualifications(request: HttpRequest) -> HttpResponse:
+def qualifications(request: StaffRequest) -> HttpResponse:
     """The district's catalogue. Every administrator reads it; district administrators change it
     (it is the whole district's)."""
-    actor = signed_in(request)
+    actor = request.user
     scope = admin_scope(actor)
     can_edit = scope.whole_district
     editing = None
@@ -487,9 +438,9 @@ def qualifications(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/qualifications.html", context)
 
 
-def staff_qualifications(request: HttpRequest, staff_id: object) -> HttpResponse:
+def staff_qualifications(request: StaffRequest, staff_id: object) -> HttpResponse:
     """What a staff member holds, with expiry dates; the administrator adds, renews and removes."""
-    actor = signed_in(request)
+    actor = request.user
     staff, scope = access_staff(actor, staff_id)
     form = forms.GrantQualificationForm(
         request.POST if request.method == "POST" and "remove" not in request.POST else None,
@@ -516,9 +467,9 @@ def staff_qualifications(request: HttpRequest, staff_id: object) -> HttpResponse
     return render(request, "schedules/staff_qualifications.html", context)
 
 
-def support_needs(request: HttpRequest, student_id: object) -> HttpResponse:
+def support_needs(request: StaffRequest, student_id: object) -> HttpResponse:
     """The qualifications whoever supports the student must hold."""
-    actor = signed_in(request)
+    actor = request.user
     student, standings = access_student(actor, student_id, Action.VIEW_RECORD)
     audit.record_view(actor, student, student.id)
     needs = SupportNeed.objects.filter(student=student).select_related("qualification")
@@ -526,9 +477,9 @@ def support_needs(request: HttpRequest, student_id: object) -> HttpResponse:
     return render(request, "schedules/support_needs.html", context)
 
 
-def support_needs_set(request: HttpRequest, student_id: object) -> HttpResponse:
+def support_needs_set(request: StaffRequest, student_id: object) -> HttpResponse:
     """The case manager sets the student's needs (they come from the plan the case manager owns)."""
-    actor = signed_in(request)
+    actor = request.user
     student, _standings = access_student(actor, student_id, Action.EDIT_PLAN)
     catalogue = list(Qualification.objects.filter(district_id=student.district_id, active=True))
     current: dict[object, str | None] = {
@@ -564,30 +515,21 @@ def minutes_students(
     their caseload."""
     if staff.district_id is None:
         return Student.objects.none(), [], None
-    admin_roles = Role.objects.current().filter(
-        staff=staff, kind="school_admin", district_id=staff.district_id
-    )
     schools = School.objects.filter(district_id=staff.district_id)
     if not is_district_admin(staff):
-        schools = schools.filter(id__in=admin_roles.values("school_id"))
+        schools = schools.filter(id__in=admin_school_ids(staff))
     school_list = list(schools.order_by("name"))
     chosen = next((s for s in school_list if str(s.pk) == school_id), None)
     if chosen is None and school_id != "caseload" and school_list:
         chosen = school_list[0]
     if chosen is not None:
         return Student.objects.active().filter(school=chosen), school_list, chosen
-    caseload = Assignment.objects.current().filter(
-        staff=staff, team_role__in=[TeamRole.CASE_MANAGER, TeamRole.PROVIDER]
-    )
-    students = Student.objects.active().filter(
-        district_id=staff.district_id, id__in=caseload.values("student_id")
-    )
-    return students, school_list, None
+    return scopes.caseload(staff), school_list, None
 
 
-def service_minutes(request: HttpRequest) -> HttpResponse:
+def service_minutes(request: StaffRequest) -> HttpResponse:
     """Per student: required, scheduled and delivered minutes, compliance, gaps and overlaps."""
-    staff = signed_in(request)
+    staff = request.user
     day = today()
     start = parse_date(request.GET.get("start"), day - datetime.timedelta(days=27))
     end = parse_date(request.GET.get("end"), day)
@@ -605,20 +547,18 @@ def service_minutes(request: HttpRequest) -> HttpResponse:
         "chosen": chosen,
         "start": start,
         "end": end,
-        "is_case_manager": Assignment.objects.current()
-        .filter(staff=staff, team_role__in=[TeamRole.CASE_MANAGER, TeamRole.PROVIDER])
-        .exists(),
+        "is_case_manager": scopes.caseload_assignments(staff).exists(),
     }
     template = "schedules/service_minutes.html"
-    return render(request, f"{template}#report" if is_htmx(request) else template, context)
+    return render(request, f"{template}#report" if request.htmx else template, context)
 
 
 # Calendar feeds --------------------------------------------------------------------------------------
 
 
-def calendar_feeds(request: HttpRequest) -> HttpResponse:
+def calendar_feeds(request: StaffRequest) -> HttpResponse:
     """The person's private calendar links; a new link is shown once."""
-    actor = signed_in(request)
+    actor = request.user
     raw = None
     if request.method == "POST":
         _feed, raw = actions.create_calendar_feed(actor=actor)
@@ -631,12 +571,10 @@ def calendar_feeds(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def calendar_feed_revoke(request: HttpRequest, feed_id: object) -> HttpResponse:
+def calendar_feed_revoke(request: StaffRequest, feed_id: object) -> HttpResponse:
     """Revoke one of the person's own feed links; anyone else's is not found."""
-    actor = signed_in(request)
-    feed = CalendarFeed.objects.filter(id=as_uuid(feed_id), staff=actor).first()
-    if feed is None:
-        raise Http404
+    actor = request.user
+    feed = access_own_link(actor, CalendarFeed, feed_id)
     actions.revoke_calendar_feed(actor=actor, feed=feed)
     messages.success(request, _("Link revoked. Calendars using it stop updating."))
     return redirect("calendar_feeds")
@@ -650,7 +588,7 @@ def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None or not feed.staff.is_active:
         raise Http404
     now = timezone.now()
-    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    feed.note_use()
     text = feed_for(feed.staff, timezone.localdate(), now)
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from paradesk.people.models import Role
+from paradesk.access.scopes import role_kinds
 
 _CACHE_ATTR = "_paradesk_role_kinds"
 
@@ -12,11 +12,7 @@ def roles_of(request: HttpRequest) -> frozenset[str]:
     cached = getattr(request, _CACHE_ATTR, None)
     if cached is None:
         user = request.user
-        cached = (
-            frozenset(Role.objects.current().filter(staff_id=user.pk).values_list("kind", flat=True))
-            if user.is_authenticated
-            else frozenset()
-        )
+        cached = role_kinds(user.pk) if user.is_authenticated else frozenset()
         setattr(request, _CACHE_ATTR, cached)
     return cached
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.test import Client
@@ -14,16 +14,11 @@ from django.utils import timezone
 from paradesk.access.models import ApiToken, AuditAction, AuditEntry
 from paradesk.access.routes import Gate
 from paradesk.api import API_ROUTES, api
-from paradesk.testing import Personas, StaffFactory, StudentFactory
+from paradesk.people.models import Staff
+from paradesk.testing import Personas, StaffFactory, StudentFactory, signed_in
 
 API = "/api/v1"
 ERROR_CODES = {"401", "403", "404", "422"}
-
-
-def signed_in(staff: object) -> Client:
-    client = Client()
-    client.force_login(staff)  # type: ignore[arg-type]
-    return client
 
 
 def with_token(raw: str) -> Client:
@@ -255,7 +250,7 @@ def test_para_cannot_write_the_plan_or_the_snapshot(personas: Personas) -> None:
 
 @pytest.mark.django_db
 def test_staff_without_a_district_sees_no_one(db: None) -> None:
-    loner = StaffFactory(district=None)
+    loner = cast(Staff, StaffFactory(district=None))
     body = signed_in(loner).get(f"{API}/students").json()
     assert body == {"count": 0, "items": []}
 

@@ -42,7 +42,7 @@ from paradesk.recording.models import Observation, Session
 from paradesk.schedules.coverage.actions import create_absence
 from paradesk.schedules.coverage.models import Absence
 from paradesk.schedules.models import CalendarDay, CalendarFeed, DayType
-from paradesk.testing import Personas, bell_schedule_for, calendar_day, persona_block
+from paradesk.testing import Personas, bell_schedule_for, calendar_day, persona_block, signed_in
 
 # What the test client answers (an HttpResponse with the request and templates attached).
 Response = Any
@@ -440,9 +440,7 @@ def rolled_back[T](call: Callable[[], T]) -> T:
 def client_for(staff: Staff | None) -> Client:
     """A client signed in as the staff member, answering errors as 500 pages rather than raising."""
     client = Client(raise_request_exception=False)
-    if staff is not None:
-        client.force_login(staff)
-    return client
+    return client if staff is None else signed_in(staff, client)
 
 
 def personas_and_anonymous(personas: Personas) -> list[tuple[str, Staff | None]]:

@@ -5,20 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 import pytest
-from django.test import Client
 
 from paradesk.access.models import AuditAction, AuditEntry
 from paradesk.plans.models import Goal, Plan, PlanStatus
-from paradesk.testing import GoalFactory, Personas, PlanFactory
+from paradesk.testing import GoalFactory, Personas, PlanFactory, signed_in
 
 API = "/api/v1"
 JSON = "application/json"
-
-
-def signed_in(staff: object) -> Client:
-    client = Client()
-    client.force_login(staff)  # type: ignore[arg-type]
-    return client
 
 
 @pytest.fixture

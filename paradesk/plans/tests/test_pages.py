@@ -28,7 +28,7 @@ from paradesk.plans.models import (
     Snapshot,
     TargetBehavior,
 )
-from paradesk.testing import AssignmentFactory, GoalFactory, Personas, PlanFactory, StudentFactory
+from paradesk.testing import AssignmentFactory, GoalFactory, Personas, PlanFactory, StudentFactory, signed_in
 
 HTMX = {"HX-Request": "true"}
 
@@ -78,11 +78,6 @@ def url_for(name: str, p: Personas, plan: Plan | None = None) -> str:
     return reverse(name, args=[item.pk])
 
 
-def signed_in(client: Client, staff: Staff) -> Client:
-    client.force_login(staff)
-    return client
-
-
 @pytest.fixture
 def draft(personas: Personas) -> Plan:
     """Version 2 of the personas' plan, a draft carrying everything forward."""
@@ -110,7 +105,7 @@ def test_every_page_requires_sign_in(client: Client, personas: Personas, name: s
 @pytest.mark.parametrize("outsider", ["unassigned_para", "other_district_admin"])
 @pytest.mark.parametrize("name", STUDENT_PAGES + PLAN_PAGES + list(ITEM_PAGES) + POST_ONLY)
 def test_outsiders_get_not_found(client: Client, personas: Personas, outsider: str, name: str) -> None:
-    signed_in(client, getattr(personas, outsider))
+    signed_in(getattr(personas, outsider), client)
     url = url_for(name, personas)
     response = client.post(url, {"reason": "x"}) if name in POST_ONLY else client.get(url)
     assert response.status_code == 404
@@ -120,7 +115,7 @@ def test_outsiders_get_not_found(client: Client, personas: Personas, outsider: s
 def test_assigned_para_cannot_open_edit_pages(
     client: Client, personas: Personas, draft: Plan, name: str
 ) -> None:
-    signed_in(client, personas.assigned_para)
+    signed_in(personas.assigned_para, client)
     url = url_for(name, personas, plan=draft)
     response = client.post(url, {"reason": "x"}) if name in POST_ONLY else client.get(url)
     assert response.status_code == 403
@@ -130,19 +125,19 @@ def test_assigned_para_cannot_open_edit_pages(
 def test_provider_may_write_directions_and_snapshot(
     client: Client, personas: Personas, draft: Plan, name: str
 ) -> None:
-    signed_in(client, personas.provider)
+    signed_in(personas.provider, client)
     assert client.get(url_for(name, personas, plan=draft)).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["goal_create", "plan_edit", "plan_create"])
 def test_provider_cannot_write_the_plan(client: Client, personas: Personas, draft: Plan, name: str) -> None:
-    signed_in(client, personas.provider)
+    signed_in(personas.provider, client)
     assert client.get(url_for(name, personas, plan=draft)).status_code == 403
 
 
 @pytest.mark.parametrize("name", POST_ONLY)
 def test_amend_and_activate_refuse_get(client: Client, personas: Personas, name: str) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     assert client.get(url_for(name, personas)).status_code == 405
 
 
@@ -187,7 +182,7 @@ def test_list_pages_make_the_same_queries_for_3_and_12_students(
     team_role: TeamRole,
 ) -> None:
     staff = getattr(personas, persona)
-    signed_in(client, staff)
+    signed_in(staff, client)
     url = reverse(page)
     add_students(personas, 2, team_role, staff if page != "class_accommodations" else personas.provider)
     with_three = queries_on(client, url)
@@ -198,7 +193,7 @@ def test_list_pages_make_the_same_queries_for_3_and_12_students(
 
 
 def test_caseload_lists_the_case_managers_students(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     response = client.get(reverse("caseload"))
     page = response.content.decode()
     assert response.status_code == 200
@@ -214,18 +209,18 @@ def test_caseload_is_in_last_name_order(client: Client, personas: Personas) -> N
         AssignmentFactory.create(
             student=student, staff=personas.case_manager, team_role=TeamRole.CASE_MANAGER
         )
-    page = signed_in(client, personas.case_manager).get(reverse("caseload")).content.decode()
+    page = signed_in(personas.case_manager, client).get(reverse("caseload")).content.decode()
     assert page.index("Abernook") < page.index(personas.student.last_name) < page.index("Zorrowind")
 
 
 def test_caseload_is_empty_for_a_para(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.assigned_para)
+    signed_in(personas.assigned_para, client)
     assert personas.student.display_name not in client.get(reverse("caseload")).content.decode()
 
 
 def test_para_sees_snapshot_cards_with_medical_alerts(client: Client, personas: Personas) -> None:
     Snapshot.objects.filter(student=personas.student).update(medical_alerts="Peanut allergy: EpiPen in bag")
-    signed_in(client, personas.assigned_para)
+    signed_in(personas.assigned_para, client)
     page = client.get(reverse("my_students")).content.decode()
     assert "Peanut allergy: EpiPen in bag" in page
     assert 'class="alert medical-alert"' in page
@@ -234,12 +229,12 @@ def test_para_sees_snapshot_cards_with_medical_alerts(client: Client, personas: 
 
 
 def test_unassigned_para_sees_no_students(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.unassigned_para)
+    signed_in(personas.unassigned_para, client)
     assert personas.student.display_name not in client.get(reverse("my_students")).content.decode()
 
 
 def test_teacher_sees_accommodations_and_team_of_class_students(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.gen_ed_teacher)
+    signed_in(personas.gen_ed_teacher, client)
     page = client.get(reverse("class_accommodations")).content.decode()
     assert "Grade 3 Room 12" in page
     assert "Extended time (1.5x) on tests and quizzes" in page
@@ -248,7 +243,7 @@ def test_teacher_sees_accommodations_and_team_of_class_students(client: Client, 
 
 def test_inactive_class_is_not_shown(client: Client, personas: Personas) -> None:
     ClassSection.objects.update(active=False)
-    signed_in(client, personas.gen_ed_teacher)
+    signed_in(personas.gen_ed_teacher, client)
     assert "Extended time" not in client.get(reverse("class_accommodations")).content.decode()
 
 
@@ -256,7 +251,7 @@ def test_inactive_class_is_not_shown(client: Client, personas: Personas) -> None
 
 
 def test_student_page_records_one_view(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.assigned_para)
+    signed_in(personas.assigned_para, client)
     client.get(reverse("student_detail", args=[personas.student.id]))
     entries = AuditEntry.objects.filter(action=AuditAction.VIEW, object_type="people.student")
     assert [(e.actor_id, e.object_id, e.student_id) for e in entries] == [
@@ -273,13 +268,13 @@ def test_only_administrators_get_access_history_links_on_the_student_page(
         (personas.case_manager, False),
         (personas.assigned_para, False),
     ]:
-        signed_in(client, staff)
+        signed_in(staff, client)
         page = client.get(reverse("student_detail", args=[personas.student.id])).content.decode()
         assert (history in page) is shown
 
 
 def test_para_sees_plan_and_directions_read_only(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.assigned_para)
+    signed_in(personas.assigned_para, client)
     page = client.get(reverse("student_detail", args=[personas.student.id])).content.decode()
     assert "Builds automatic recognition." in page  # directions
     assert "Elopement" in page and "Preview transitions with a visual schedule." in page
@@ -288,7 +283,7 @@ def test_para_sees_plan_and_directions_read_only(client: Client, personas: Perso
 
 
 def test_gen_ed_teacher_sees_summary_but_not_the_record(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.gen_ed_teacher)
+    signed_in(personas.gen_ed_teacher, client)
     page = client.get(reverse("student_detail", args=[personas.student.id])).content.decode()
     assert "Extended time (1.5x) on tests and quizzes" in page
     assert "Loves puzzles" in page
@@ -298,7 +293,7 @@ def test_gen_ed_teacher_sees_summary_but_not_the_record(client: Client, personas
 
 
 def test_case_manager_sees_edit_links_on_student_page(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     page = client.get(reverse("student_detail", args=[personas.student.id])).content.decode()
     assert reverse("snapshot_edit", args=[personas.student.id]) in page
     assert reverse("plan_create", args=[personas.student.id]) in page
@@ -309,7 +304,7 @@ def test_case_manager_sees_edit_links_on_student_page(client: Client, personas: 
 
 
 def test_plan_page_shows_measure_parameters_and_records_a_view(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.provider)
+    signed_in(personas.provider, client)
     page = client.get(reverse("plan_detail", args=[personas.plan.id])).content.decode()
     assert "Sight words read correctly" in page
     assert "Discrete trials" in page and "partial_physical" in page
@@ -318,7 +313,7 @@ def test_plan_page_shows_measure_parameters_and_records_a_view(client: Client, p
 
 
 def test_para_sees_plan_without_edit_links_or_amend(client: Client, personas: Personas, draft: Plan) -> None:
-    signed_in(client, personas.assigned_para)
+    signed_in(personas.assigned_para, client)
     for plan in (personas.plan, draft):
         page = client.get(reverse("plan_detail", args=[plan.id])).content.decode()
         assert "Wait 3 seconds, then model." in page
@@ -327,7 +322,7 @@ def test_para_sees_plan_without_edit_links_or_amend(client: Client, personas: Pe
 
 
 def test_case_manager_may_amend_active_plan_but_not_edit_it(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     page = client.get(reverse("plan_detail", args=[personas.plan.id])).content.decode()
     assert reverse("plan_amend", args=[personas.plan.id]) in page
     assert "/edit/" not in page
@@ -336,7 +331,7 @@ def test_case_manager_may_amend_active_plan_but_not_edit_it(client: Client, pers
 def test_draft_shows_edit_links_activate_and_previous_version(
     client: Client, personas: Personas, draft: Plan
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     page = client.get(reverse("plan_detail", args=[draft.id])).content.decode()
     goal = draft.goals.get()
     assert reverse("goal_edit", args=[goal.id]) in page
@@ -351,7 +346,7 @@ def test_draft_shows_edit_links_activate_and_previous_version(
 
 
 def test_amend_makes_version_two_and_leaves_version_one(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     goals_before = list(personas.plan.goals.values_list("id", "text"))
     response = client.post(reverse("plan_amend", args=[personas.plan.id]), {"reason": "Added a goal"})
     new = Plan.objects.get(lineage=personas.plan.lineage, version=2)
@@ -363,7 +358,7 @@ def test_amend_makes_version_two_and_leaves_version_one(client: Client, personas
 
 
 def test_amend_needs_a_reason(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     response = client.post(reverse("plan_amend", args=[personas.plan.id]), {"reason": ""})
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
@@ -371,7 +366,7 @@ def test_amend_needs_a_reason(client: Client, personas: Personas) -> None:
 
 
 def test_amending_a_draft_is_a_conflict(client: Client, personas: Personas, draft: Plan) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     response = client.post(reverse("plan_amend", args=[draft.id]), {"reason": "Again"})
     assert response.status_code == 409
 
@@ -379,7 +374,7 @@ def test_amending_a_draft_is_a_conflict(client: Client, personas: Personas, draf
 def test_activate_puts_the_draft_in_force_and_ends_the_old_version(
     client: Client, personas: Personas, draft: Plan
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     response = client.post(reverse("plan_activate", args=[draft.id]))
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -389,7 +384,7 @@ def test_activate_puts_the_draft_in_force_and_ends_the_old_version(
 
 
 def test_plan_create_makes_a_draft(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     response = client.post(
         reverse("plan_create", args=[personas.student.id]),
         {
@@ -411,7 +406,7 @@ def test_plan_create_makes_a_draft(client: Client, personas: Personas) -> None:
 def test_plan_create_with_end_before_start_shows_error_and_saves_nothing(
     client: Client, personas: Personas
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     response = client.post(
         reverse("plan_create", args=[personas.student.id]),
         {"kind": "504", "start_date": "2026-10-01", "end_date": "2026-09-30"},
@@ -423,7 +418,7 @@ def test_plan_create_with_end_before_start_shows_error_and_saves_nothing(
 
 
 def test_plan_edit_changes_a_draft(client: Client, personas: Personas, draft: Plan) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     response = client.post(
         reverse("plan_edit", args=[draft.id]),
         {
@@ -494,7 +489,7 @@ def test_creating_each_plan_part_on_a_draft(
     client: Client, personas: Personas, draft: Plan, part: str
 ) -> None:
     model = PART_MODELS[part]
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     before = model._default_manager.filter(plan=draft).count()
     response = client.post(reverse(f"{part}_create", args=[draft.id]), valid_data(part, draft))
     assert response.status_code == 302, response.context["form"].errors if response.context else response
@@ -508,7 +503,7 @@ def test_each_create_form_shows_errors_beside_fields_and_saves_nothing(
     client: Client, personas: Personas, draft: Plan, part: str
 ) -> None:
     model = PART_MODELS[part]
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     before = model._default_manager.count()
     response = client.post(reverse(f"{part}_create", args=[draft.id]), {})
     assert response.status_code == 200
@@ -520,7 +515,7 @@ def test_each_create_form_shows_errors_beside_fields_and_saves_nothing(
 def test_editing_an_item_on_a_draft_records_changed_fields(
     client: Client, personas: Personas, draft: Plan
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     goal = draft.goals.get()
     data = {"area": goal.area, "text": "A sharper goal.", "present_level": goal.present_level, "order": "0"}
     assert client.post(reverse("goal_edit", args=[goal.id]), data).status_code == 302
@@ -534,7 +529,7 @@ def test_editing_an_item_on_a_draft_records_changed_fields(
 @pytest.mark.parametrize("name", ["goal_edit", "measure_edit", "direction_edit", "goal_create", "plan_edit"])
 def test_editing_an_active_plan_is_refused_with_409(client: Client, personas: Personas, name: str) -> None:
     staff = personas.provider if name.startswith("direction") else personas.case_manager
-    signed_in(client, staff)
+    signed_in(staff, client)
     url = url_for(name, personas)
     response = client.get(url)
     assert response.status_code == 409
@@ -547,7 +542,7 @@ def test_editing_an_active_plan_is_refused_with_409(client: Client, personas: Pe
 def test_plan_activated_between_form_and_save_is_refused(
     client: Client, personas: Personas, draft: Plan
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     url = reverse("goal_create", args=[draft.id])
     assert client.get(url).status_code == 200
     actions.activate_plan(actor=personas.case_manager, plan=draft)
@@ -559,7 +554,7 @@ def test_plan_activated_between_form_and_save_is_refused(
 def test_measure_form_rejects_a_goal_from_another_plan(
     client: Client, personas: Personas, draft: Plan
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     data = valid_data("measure", draft) | {"goal": str(personas.goal.id)}
     response = client.post(reverse("measure_create", args=[draft.id]), data)
     assert "goal" in response.context["form"].errors
@@ -569,7 +564,7 @@ def test_measure_form_rejects_a_goal_from_another_plan(
 def test_measure_form_shows_method_errors_beside_the_field(
     client: Client, personas: Personas, draft: Plan
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     data = valid_data("measure", draft) | {"method": "partial_interval", "interval_count": "20"}
     response = client.post(reverse("measure_create", args=[draft.id]), data)
     errors = response.context["form"].errors
@@ -580,7 +575,7 @@ def test_measure_form_shows_method_errors_beside_the_field(
 def test_measure_form_saves_task_steps_and_prompt_hierarchy(
     client: Client, personas: Personas, draft: Plan
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     data = valid_data("measure", draft) | {
         "name": "Hand washing",
         "method": "task_analysis",
@@ -622,7 +617,7 @@ def test_measure_form_refuses_an_absurd_plan_beside_the_field(
 ) -> None:
     """A session longer than a school day, a value outside its unit, a date in year 1 or 9999, a NUL
     or an endless line in the steps: a message beside the field, and nothing saved."""
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     before = Measure.objects.filter(plan=draft).count()
     data = valid_data("measure", draft) | change
     response = client.post(reverse("measure_create", args=[draft.id]), data)
@@ -632,7 +627,7 @@ def test_measure_form_refuses_an_absurd_plan_beside_the_field(
 
 
 def test_snapshot_form_refuses_a_field_longer_than_a_page(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     url = reverse("snapshot_edit", args=[personas.student.id])
     response = client.post(url, {"triggers": "Loud bells. " * 1800})
     assert response.status_code == 200
@@ -644,7 +639,7 @@ def test_snapshot_form_refuses_a_field_longer_than_a_page(client: Client, person
 def test_direction_form_rejects_a_measure_from_another_plan(
     client: Client, personas: Personas, draft: Plan
 ) -> None:
-    signed_in(client, personas.provider)
+    signed_in(personas.provider, client)
     data = {"measure": str(personas.measure.id), "why": "Because."}
     response = client.post(reverse("direction_create", args=[draft.id]), data)
     assert "measure" in response.context["form"].errors
@@ -654,7 +649,7 @@ def test_direction_form_rejects_a_measure_from_another_plan(
 def test_abc_option_twice_is_an_error_beside_the_label(
     client: Client, personas: Personas, draft: Plan
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     response = client.post(
         reverse("abc_option_create", args=[draft.id]),
         {"category": "antecedent", "label": "Transition announced"},
@@ -664,7 +659,7 @@ def test_abc_option_twice_is_an_error_beside_the_label(
 
 def test_snapshot_edit_creates_a_missing_snapshot(client: Client, personas: Personas) -> None:
     Snapshot.objects.all().delete()
-    signed_in(client, personas.provider)
+    signed_in(personas.provider, client)
     url = reverse("snapshot_edit", args=[personas.student.id])
     response = client.post(url, {"strengths": "Great memory", "medical_alerts": "Asthma"})
     assert response["Location"] == reverse("student_detail", args=[personas.student.id])
@@ -682,7 +677,7 @@ def test_snapshot_edit_creates_a_missing_snapshot(client: Client, personas: Pers
 
 
 def test_htmx_get_returns_only_the_form(client: Client, personas: Personas, draft: Plan) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     page = client.get(reverse("measure_create", args=[draft.id]), headers=HTMX).content.decode()
     assert page.lstrip().startswith("<form") and "<html" not in page
     assert "Task-analysis steps" in page
@@ -691,14 +686,14 @@ def test_htmx_get_returns_only_the_form(client: Client, personas: Personas, draf
 def test_htmx_invalid_post_returns_the_form_with_errors(
     client: Client, personas: Personas, draft: Plan
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     response = client.post(reverse("goal_create", args=[draft.id]), {"area": ""}, headers=HTMX)
     page = response.content.decode()
     assert response.status_code == 200 and "<html" not in page and 'class="errorlist"' in page
 
 
 def test_htmx_valid_post_redirects_the_client(client: Client, personas: Personas, draft: Plan) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     url = reverse("goal_create", args=[draft.id])
     response = client.post(url, valid_data("goal", draft), headers=HTMX)
     assert response["HX-Redirect"] == reverse("plan_detail", args=[draft.id])
@@ -707,7 +702,7 @@ def test_htmx_valid_post_redirects_the_client(client: Client, personas: Personas
 def test_htmx_on_an_active_plan_sends_the_client_to_the_plan_with_409(
     client: Client, personas: Personas
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     response = client.get(reverse("goal_edit", args=[personas.goal.id]), headers=HTMX)
     assert response.status_code == 409
     assert response["HX-Redirect"] == reverse("plan_detail", args=[personas.plan.id])
@@ -717,7 +712,7 @@ def test_htmx_on_an_active_plan_sends_the_client_to_the_plan_with_409(
 def test_htmx_plan_and_snapshot_forms_return_fragments(
     client: Client, personas: Personas, draft: Plan, name: str
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     page = client.get(url_for(name, personas, plan=draft), headers=HTMX).content.decode()
     assert page.lstrip().startswith("<form") and "<html" not in page
 
@@ -729,7 +724,7 @@ def test_list_pages_showing_records_audit_one_view_per_student(
     client: Client, personas: Personas, page: str, persona: str
 ) -> None:
     staff = getattr(personas, persona)
-    signed_in(client, staff)
+    signed_in(staff, client)
     client.get(reverse(page))
     entries = AuditEntry.objects.filter(action=AuditAction.VIEW)
     assert [(e.actor_id, e.student_id, e.via) for e in entries] == [(staff.id, personas.student.id, "web")]

@@ -26,7 +26,7 @@ from paradesk.people.models import Assignment, TeamRole
 from paradesk.plans.models import Plan, ReportingPeriod
 from paradesk.progress import pdf, reports, tasks
 from paradesk.progress.models import BatchStatus, ProgressEntry, ReportBatch
-from paradesk.progress.tests.test_reports import record, set_target, signed_in, with_four
+from paradesk.progress.tests.test_reports import record, set_target, with_four
 from paradesk.testing import (
     AssignmentFactory,
     GoalFactory,
@@ -34,6 +34,7 @@ from paradesk.testing import (
     Personas,
     PlanFactory,
     StudentFactory,
+    signed_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -290,7 +291,7 @@ def ask(client: Client, scope: str = "caseload", start: str = "2026-11-01", end:
 def test_asking_starts_the_task_and_shows_the_bar(
     client: Client, personas: Personas, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     with django_capture_on_commit_callbacks(execute=True):
         response = ask(client)
     batch = ReportBatch.objects.get(requested_by=personas.case_manager)
@@ -308,7 +309,7 @@ def test_asking_starts_the_task_and_shows_the_bar(
 def test_a_second_batch_waits_for_the_first_and_says_so(
     client: Client, personas: Personas, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     with django_capture_on_commit_callbacks(execute=False):
         ask(client)
         response = ask(client)
@@ -318,7 +319,7 @@ def test_a_second_batch_waits_for_the_first_and_says_so(
 
 
 def test_bad_dates_and_scopes_are_refused_beside_the_field(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     backwards = ask(client, start="2026-11-30", end="2026-11-01")
     assert backwards.status_code == 422
     assert "The last date comes after the first." in backwards.content.decode()
@@ -328,7 +329,7 @@ def test_bad_dates_and_scopes_are_refused_beside_the_field(client: Client, perso
 
 
 def test_a_para_is_told_batches_are_not_theirs(client: Client, personas: Personas) -> None:
-    signed_in(client, personas.assigned_para)
+    signed_in(personas.assigned_para, client)
     page = client.get(reverse("report_batches"))
     assert page.status_code == 200
     assert "You have none of these roles now." in page.content.decode()
@@ -344,7 +345,7 @@ def test_the_bar_moves_then_offers_the_download(
     ReportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, total=4, done=1)  # 2 reports
     url = reverse("report_batch", kwargs={"batch_id": batch.pk})
     polled = (
-        signed_in(client, personas.case_manager).get(url, headers={"HX-Request": "true"}).content.decode()
+        signed_in(personas.case_manager, client).get(url, headers={"HX-Request": "true"}).content.decode()
     )
     assert "<html" not in polled
     assert '<progress id="batch-progress" value="1" max="4">25%</progress>' in polled
@@ -363,7 +364,7 @@ def test_the_download_is_audited_as_an_export_per_student(
     with django_capture_on_commit_callbacks(execute=False):
         batch = caseload_batch(personas)
     url = reverse("report_batch_pdf", kwargs={"batch_id": batch.pk})
-    signed_in(client, personas.case_manager)
+    signed_in(personas.case_manager, client)
     assert client.get(url).status_code == 302  # not made yet: back to the bar
     tasks.run_batch(batch.pk)
     response = client.get(url)
@@ -386,7 +387,7 @@ def test_a_student_no_longer_on_the_caseload_stops_the_download(
         batch = caseload_batch(personas)
     tasks.run_batch(batch.pk)
     Assignment.objects.filter(student_id=plan.student_id).update(end_date=D(2020, 8, 2))
-    response = signed_in(client, personas.case_manager).get(
+    response = signed_in(personas.case_manager, client).get(
         reverse("report_batch_pdf", kwargs={"batch_id": batch.pk})
     )
     assert response.status_code == 403
@@ -402,7 +403,7 @@ def test_another_persons_batch_is_not_found(
     tasks.run_batch(batch.pk)
     url = reverse(name, kwargs={"batch_id": batch.pk})
     for someone in (personas.provider, personas.school_admin, personas.district_admin):
-        assert signed_in(client, someone).get(url).status_code == 404
+        assert signed_in(someone, client).get(url).status_code == 404
 
 
 # ---- through the task backend and its worker -----------------------------------------------------------
@@ -423,7 +424,7 @@ def test_the_worker_makes_a_batch_asked_for_on_the_page(
 ) -> None:
     plan = second_student(personas)
     with_four(personas, [29, 33, 31, 35])
-    response = ask(signed_in(client, personas.case_manager))
+    response = ask(signed_in(personas.case_manager, client))
     assert response.status_code == 302
     batch = ReportBatch.objects.get()
     assert batch.status == BatchStatus.WAITING

@@ -28,6 +28,7 @@ from paradesk.testing import (
     bell_schedule_for,
     calendar_day,
     paired_check,
+    signed_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +42,6 @@ def today(monkeypatch: pytest.MonkeyPatch, personas: Personas) -> datetime.date:
     bell_schedule_for(personas.school)
     calendar_day(personas.school, datetime.date(2026, 11, 11), closed="Veterans Day")
     return TODAY
-
-
-def signed_in(staff: Staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def page_of(staff: Staff, **params: str) -> str:

@@ -25,7 +25,7 @@ from paradesk.plans.models import Measure, MeasureStatus, Plan, ReportingPeriod
 from paradesk.progress import reports, series
 from paradesk.progress.models import AimlineAdjustment, Descriptor, PhaseChange, ProgressEntry
 from paradesk.recording.models import Observation, Session
-from paradesk.testing import Personas
+from paradesk.testing import Personas, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -113,11 +113,6 @@ def line_of(report: reports.Report, measure: Measure) -> reports.ReportLine:
 def report_url(plan: Plan, period: ReportingPeriod, pdf: bool = False) -> str:
     name = "progress_report_pdf" if pdf else "progress_report"
     return reverse(name, kwargs={"plan_id": plan.pk, "period_id": period.pk})
-
-
-def signed_in(client: Client, staff: object) -> Client:
-    client.force_login(staff)  # type: ignore[arg-type]
-    return client
 
 
 # ---- the proposal, each way ---------------------------------------------------------------------------
@@ -327,7 +322,7 @@ def test_the_case_manager_saves_the_report_and_it_is_audited(client: Client, per
     period = quarter(personas.plan)
     report = reports.report_for(personas.plan, period)
     data = form_data(report, **{"Sight words read correctly": Descriptor.INSUFFICIENT})
-    response = signed_in(client, personas.case_manager).post(report_url(personas.plan, period), data)
+    response = signed_in(personas.case_manager, client).post(report_url(personas.plan, period), data)
     assert response.status_code == 302
     decided = ProgressEntry.objects.get(period=period, measure=personas.measure)
     assert (decided.proposed, decided.descriptor) == (Descriptor.SUFFICIENT, Descriptor.INSUFFICIENT)
@@ -345,7 +340,7 @@ def test_the_case_manager_saves_the_report_and_it_is_audited(client: Client, per
 def test_the_page_preselects_the_proposal_until_decided(client: Client, personas: Personas) -> None:
     with_four(personas, [29, 33, 31, 35])
     period = quarter(personas.plan)
-    response = signed_in(client, personas.provider).get(report_url(personas.plan, period))
+    response = signed_in(personas.provider, client).get(report_url(personas.plan, period))
     assert response.status_code == 200
     body = response.content.decode()
     assert '<option value="sufficient" selected>' in body
@@ -358,7 +353,7 @@ def test_a_bad_choice_changes_nothing_and_says_so(client: Client, personas: Pers
     period = quarter(personas.plan)
     report = reports.report_for(personas.plan, period)
     data = form_data(report) | {f"entry-{report.lines[0].entry.pk}-descriptor": "brilliant"}
-    response = signed_in(client, personas.case_manager).post(report_url(personas.plan, period), data)
+    response = signed_in(personas.case_manager, client).post(report_url(personas.plan, period), data)
     assert response.status_code == 422
     assert "Nothing was saved" in response.content.decode()
     assert not ProgressEntry.objects.filter(period=period).exclude(descriptor="").exists()
@@ -369,7 +364,7 @@ def test_a_bad_choice_changes_nothing_and_says_so(client: Client, personas: Pers
 
 def test_a_para_reads_the_report_without_a_form(client: Client, personas: Personas) -> None:
     period = quarter(personas.plan)
-    response = signed_in(client, personas.assigned_para).get(report_url(personas.plan, period))
+    response = signed_in(personas.assigned_para, client).get(report_url(personas.plan, period))
     assert response.status_code == 200
     body = response.content.decode()
     assert "<select" not in body
@@ -379,7 +374,7 @@ def test_a_para_reads_the_report_without_a_form(client: Client, personas: Person
 def test_a_para_cannot_decide(client: Client, personas: Personas) -> None:
     period = quarter(personas.plan)
     report = reports.report_for(personas.plan, period)
-    response = signed_in(client, personas.assigned_para).post(
+    response = signed_in(personas.assigned_para, client).post(
         report_url(personas.plan, period), form_data(report)
     )
     assert response.status_code == 403
@@ -388,7 +383,7 @@ def test_a_para_cannot_decide(client: Client, personas: Personas) -> None:
 
 def test_a_para_downloads_the_pdf_audited_as_an_export(client: Client, personas: Personas) -> None:
     period = quarter(personas.plan)
-    response = signed_in(client, personas.assigned_para).get(report_url(personas.plan, period, pdf=True))
+    response = signed_in(personas.assigned_para, client).get(report_url(personas.plan, period, pdf=True))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -402,12 +397,12 @@ def test_a_para_downloads_the_pdf_audited_as_an_export(client: Client, personas:
 @pytest.mark.parametrize("pdf", [False, True])
 def test_strangers_find_nothing(client: Client, personas: Personas, persona: str, pdf: bool) -> None:
     period = quarter(personas.plan)
-    response = signed_in(client, personas.all()[persona]).get(report_url(personas.plan, period, pdf=pdf))
+    response = signed_in(personas.all()[persona], client).get(report_url(personas.plan, period, pdf=pdf))
     assert response.status_code == 404
 
 
 def test_the_general_education_teacher_may_not_read_it(client: Client, personas: Personas) -> None:
-    response = signed_in(client, personas.gen_ed_teacher).get(
+    response = signed_in(personas.gen_ed_teacher, client).get(
         report_url(personas.plan, quarter(personas.plan))
     )
     assert response.status_code == 403
@@ -428,13 +423,13 @@ def test_another_plans_period_is_not_found(client: Client, personas: Personas) -
         start_date=D(2026, 9, 1),
         end_date=D(2026, 11, 1),
     )
-    response = signed_in(client, personas.case_manager).get(report_url(personas.plan, other))
+    response = signed_in(personas.case_manager, client).get(report_url(personas.plan, other))
     assert response.status_code == 404
 
 
 def test_the_plan_page_links_each_periods_report(client: Client, personas: Personas) -> None:
     period = quarter(personas.plan)
-    page = signed_in(client, personas.assigned_para).get(reverse("plan_detail", args=[personas.plan.pk]))
+    page = signed_in(personas.assigned_para, client).get(reverse("plan_detail", args=[personas.plan.pk]))
     assert report_url(personas.plan, period) in page.content.decode()
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -29,6 +29,7 @@ from paradesk.access.helpers import access_plan, access_plan_item, access_studen
 from paradesk.access.models import AuditAction
 from paradesk.access.policy import Action, allowed
 from paradesk.access.record import school_time_zone
+from paradesk.access.requests import StaffRequest
 from paradesk.people.models import Staff, Student
 from paradesk.plans.models import Measure, Plan, PlanStatus
 from paradesk.progress import actions, agreement, analysis, series
@@ -49,10 +50,6 @@ NOT_IN_FORCE = 409
 BLANK_STEPS = 3  # empty rows under the plan's steps, for steps the plan does not spell out
 
 
-def signed_in(request: HttpRequest) -> Staff:
-    return cast(Staff, request.user)
-
-
 def add_errors(form: BaseForm, exc: ValidationError) -> None:
     """The action's messages beside their fields when the form has them, else above the form."""
     if not hasattr(exc, "error_dict"):
@@ -62,7 +59,7 @@ def add_errors(form: BaseForm, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, [m for e in errors for m in e.messages])
 
 
-def attempt(request: HttpRequest, form: BaseForm, act: Callable[[dict[str, Any]], object]) -> int | None:
+def attempt(request: StaffRequest, form: BaseForm, act: Callable[[dict[str, Any]], object]) -> int | None:
     """Take a posted form through its action: None when saved, else the status to show the form
     with (200 to show it, 422 for bad input, 409 when the plan version is not in force)."""
     if request.method != "POST":
@@ -108,9 +105,9 @@ class MeasurePage:
         }
 
 
-def measure_page(request: HttpRequest, measure_id: uuid.UUID) -> MeasurePage:
+def measure_page(request: StaffRequest, measure_id: uuid.UUID) -> MeasurePage:
     """The measure, if the person may decide on it; the view is audited."""
-    staff = signed_in(request)
+    staff = request.user
     measure, _standings = access_plan_item(staff, Measure, measure_id, Action.DECIDE_PROGRESS)
     student = measure.plan.student
     audit.record_view(staff, measure, student.id)
@@ -124,13 +121,13 @@ def current_version(measure: Measure) -> Measure | None:
     return next(iter(series.active_versions([measure.pk])), None)
 
 
-def saved(request: HttpRequest, message: str, to: str) -> HttpResponse:
+def saved(request: StaffRequest, message: str, to: str) -> HttpResponse:
     messages.success(request, message)
     return redirect(to)
 
 
 @GET_OR_POST
-def measure_mastery(request: HttpRequest, measure_id: uuid.UUID) -> HttpResponse:
+def measure_mastery(request: StaffRequest, measure_id: uuid.UUID) -> HttpResponse:
     """Confirm mastery: when the data meet the mastery rule, or on the teacher's judgement with a
     reason. The measure moves to maintenance probes."""
     page = measure_page(request, measure_id)
@@ -172,7 +169,7 @@ def phase_changes_of(progress: series.MeasureProgress) -> list[PhaseChange]:
 
 
 @GET_OR_POST
-def measure_phase_changes(request: HttpRequest, measure_id: uuid.UUID) -> HttpResponse:
+def measure_phase_changes(request: StaffRequest, measure_id: uuid.UUID) -> HttpResponse:
     """The measure's phase changes with who entered them and when, and a form to add one."""
     page = measure_page(request, measure_id)
     form = PhaseChangeForm(
@@ -227,7 +224,7 @@ def aimline_initial(page: MeasurePage) -> dict[str, Any]:
 
 
 @GET_OR_POST
-def measure_aimline(request: HttpRequest, measure_id: uuid.UUID) -> HttpResponse:
+def measure_aimline(request: StaffRequest, measure_id: uuid.UUID) -> HttpResponse:
     """Redraw the aimline: start (date, value) to target (date, value)."""
     page = measure_page(request, measure_id)
     form = AimlineForm(request.POST if request.method == "POST" else None, initial=aimline_initial(page))
@@ -314,7 +311,7 @@ def observation_label(observation: Observation, student: Student) -> str:
 
 
 @GET_OR_POST
-def measure_agreement(request: HttpRequest, measure_id: uuid.UUID) -> HttpResponse:
+def measure_agreement(request: StaffRequest, measure_id: uuid.UUID) -> HttpResponse:
     """Pair two observers' records of one session for agreement: pairs found by time, or any two
     records chosen by hand; and every check so far with all its formulas."""
     page = measure_page(request, measure_id)
@@ -377,10 +374,10 @@ def all_or_nothing(check: FidelityCheck) -> bool | None:
     return agreement.fidelity([row["result"] for row in check.steps]).all_or_nothing
 
 
-def student_fidelity(request: HttpRequest, student_id: uuid.UUID) -> HttpResponse:
+def student_fidelity(request: StaffRequest, student_id: uuid.UUID) -> HttpResponse:
     """The student's fidelity checks, by plan: each check's percent and whether every observed step
     was done, and each step's percent across checks."""
-    staff = signed_in(request)
+    staff = request.user
     student, standings = access_student(staff, student_id, Action.VIEW_RECORD)
     audit.record(
         actor=staff,
@@ -415,10 +412,10 @@ def step_initial(plan: Plan, measure: Measure | None) -> list[dict[str, str]]:
 
 
 @GET_OR_POST
-def fidelity_add(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+def fidelity_add(request: StaffRequest, plan_id: uuid.UUID) -> HttpResponse:
     """A fidelity check of a plan in force: the plan's steps (from its directions for paras and
     behavior strategies; ?measure= narrows them to one measure), each yes, no or not applicable."""
-    staff = signed_in(request)
+    staff = request.user
     plan, _standings = access_plan(staff, plan_id, Action.DECIDE_PROGRESS)
     student = plan.student
     audit.record_view(staff, plan, student.pk)
@@ -460,7 +457,7 @@ def uuid_or_none(value: str | None) -> uuid.UUID | None:
 
 
 def take_fidelity(
-    request: HttpRequest, staff: Staff, plan: Plan, form: FidelityForm, steps: Any
+    request: StaffRequest, staff: Staff, plan: Plan, form: FidelityForm, steps: Any
 ) -> int | None:
     if request.method != "POST":
         return 200

@@ -15,27 +15,25 @@ import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 from django.conf import settings
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from paradesk.access import audit
+from paradesk.access import audit, scopes
 from paradesk.access.policy import provider_disciplines
-from paradesk.people.models import Staff, Student, TeamRole
+from paradesk.access.requests import StaffRequest
+from paradesk.people.models import Staff, Student
 from paradesk.plans import figures
 from paradesk.plans.disciplines import measure_disciplines
 from paradesk.plans.models import Measure, Method, PlanStatus
-from paradesk.plans.views import current_students
 from paradesk.progress import alerts
 from paradesk.progress.alerts import Alert
 from paradesk.progress.summaries import summaries_of
 
-CASELOAD_ROLES = frozenset({TeamRole.CASE_MANAGER, TeamRole.PROVIDER})
 SHOW_ALL = "all"
 SHOW_ATTENTION = "attention"
 
@@ -78,7 +76,7 @@ class StudentGroup:
 
 def caseload_students(staff: Staff) -> models.QuerySet[Student]:
     """Active students of the person's district they case-manage or serve as a provider today."""
-    return current_students(staff, CASELOAD_ROLES).order_by("last_name", "first_name")
+    return scopes.caseload(staff).order_by("last_name", "first_name")
 
 
 def caseload_measures(student_ids: Sequence[uuid.UUID]) -> list[Measure]:
@@ -138,9 +136,9 @@ def build_groups(
     return sorted(groups.values(), key=lambda group: group.urgency)  # stable: name order
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: StaffRequest) -> HttpResponse:
     """The measures of the person's caseload that need attention (or all of them), and why."""
-    staff = cast(Staff, request.user)
+    staff = request.user
     show = SHOW_ALL if request.GET.get("show") == SHOW_ALL else SHOW_ATTENTION
     today = local_today()
     students = list(caseload_students(staff))

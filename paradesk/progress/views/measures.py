@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from paradesk.access import audit
 from paradesk.access.helpers import access_plan_item
 from paradesk.access.policy import Action, allowed
-from paradesk.people.models import Staff
+from paradesk.access.requests import StaffRequest
 from paradesk.plans import figures
 from paradesk.plans.models import Measure
 from paradesk.progress import agreement, analysis, graphs, series, words
@@ -40,10 +40,6 @@ class TableRow:
     probe: bool
     mastery: bool
     prompting: str
-
-
-def signed_in(request: HttpRequest) -> Staff:
-    return cast(Staff, request.user)
 
 
 def prompting(row: dict[str, Any]) -> str:
@@ -91,10 +87,10 @@ def aimline_value(measure: Measure, data: dict[str, Any], end: str) -> str:
     return "" if line is None else figures.written_value_text(measure, line[end]["value"])
 
 
-def measure_progress(request: HttpRequest, measure_id: uuid.UUID) -> HttpResponse:
+def measure_progress(request: StaffRequest, measure_id: uuid.UUID) -> HttpResponse:
     """A measure's graph across its plan versions, what the decision rules say in plain words, the
     baseline, aimline, trends, mastery and agreement, and the teacher's actions."""
-    staff = signed_in(request)
+    staff = request.user
     measure, standings = access_plan_item(staff, Measure, measure_id, Action.VIEW_RECORD)
     student = measure.plan.student
     audit.record_view(staff, measure, student.id)

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from typing import cast
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from paradesk.access import audit
 from paradesk.access.helpers import access_plan, as_uuid
 from paradesk.access.models import AuditAction
 from paradesk.access.policy import Action, allowed, visible_students
+from paradesk.access.requests import StaffRequest
 from paradesk.people.models import Staff
 from paradesk.plans.models import Plan, ReportingPeriod
 from paradesk.progress import pdf, reports, tasks
@@ -32,14 +32,6 @@ from paradesk.progress.models import BatchStatus, ReportBatch
 
 INVALID = 422
 RECENT_BATCHES = 10
-
-
-def signed_in(request: HttpRequest) -> Staff:
-    return cast(Staff, request.user)
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def safe_name(text: str) -> str:
@@ -80,10 +72,10 @@ def entry_forms(report: reports.Report, data: QueryDict | None = None) -> dict[u
 
 
 @require_http_methods(["GET", "POST"])
-def progress_report(request: HttpRequest, plan_id: uuid.UUID, period_id: uuid.UUID) -> HttpResponse:
+def progress_report(request: StaffRequest, plan_id: uuid.UUID, period_id: uuid.UUID) -> HttpResponse:
     """The plan's progress report for the period: each measure's data, the proposal and why, and
     the teacher's decision and narrative (read-only for those who may not decide)."""
-    staff = signed_in(request)
+    staff = request.user
     deciding = request.method == "POST"
     plan, standings = access_plan(staff, plan_id, Action.DECIDE_PROGRESS if deciding else Action.VIEW_RECORD)
     period = period_of(plan, period_id)
@@ -144,9 +136,9 @@ def decisions_of(report: reports.Report, forms: dict[uuid.UUID, EntryForm]) -> l
 
 
 @require_GET
-def progress_report_pdf(request: HttpRequest, plan_id: uuid.UUID, period_id: uuid.UUID) -> HttpResponse:
+def progress_report_pdf(request: StaffRequest, plan_id: uuid.UUID, period_id: uuid.UUID) -> HttpResponse:
     """The report as PDF, for the family and the file (an export of the student's record)."""
-    staff = signed_in(request)
+    staff = request.user
     plan, _standings = access_plan(staff, plan_id, Action.VIEW_RECORD)
     period = period_of(plan, period_id)
     data = pdf.report_pdf(reports.report_for(plan, period))
@@ -180,9 +172,9 @@ def own_batch(staff: Staff, batch_id: uuid.UUID, *, with_pdf: bool = False) -> R
 
 
 @require_http_methods(["GET", "POST"])
-def report_batches(request: HttpRequest) -> HttpResponse:
+def report_batches(request: StaffRequest) -> HttpResponse:
     """Ask for the reports of a caseload or a school as one PDF; the person's recent batches."""
-    staff = signed_in(request)
+    staff = request.user
     scopes = tasks.scopes_of(staff)
     form = BatchForm(request.POST if request.method == "POST" else None, scopes=scopes)
     if request.method == "POST" and form.is_valid():
@@ -215,18 +207,18 @@ def report_batches(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def report_batch(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+def report_batch(request: StaffRequest, batch_id: uuid.UUID) -> HttpResponse:
     """The batch's progress bar (htmx polls it every second while it runs), then its download."""
-    batch = own_batch(signed_in(request), batch_id)
+    batch = own_batch(request.user, batch_id)
     context = {"shown": shown(batch), "batch": batch, "running": batch.status in tasks.UNFINISHED}
     template = "progress/report_batch.html"
-    return render(request, f"{template}#status" if is_htmx(request) else template, context)
+    return render(request, f"{template}#status" if request.htmx else template, context)
 
 
 @require_GET
-def report_batch_pdf(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+def report_batch_pdf(request: StaffRequest, batch_id: uuid.UUID) -> HttpResponse:
     """The batch's one PDF, audited as an export of each student's record in it."""
-    staff = signed_in(request)
+    staff = request.user
     batch = own_batch(staff, batch_id, with_pdf=True)
     if batch.status != BatchStatus.DONE or not batch.pdf:
         return redirect("report_batch", batch_id=batch.pk)

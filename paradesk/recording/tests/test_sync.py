@@ -50,15 +50,9 @@ from paradesk.recording.tests.sync_records import (
     session,
     statuses,
 )
-from paradesk.testing import MeasureFactory, Personas, PlanFactory, StudentFactory
+from paradesk.testing import MeasureFactory, Personas, PlanFactory, StudentFactory, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(staff: object) -> Client:
-    client = Client()
-    client.force_login(staff)  # type: ignore[arg-type]
-    return client
 
 
 def count_measure(personas: Personas) -> Measure:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from paradesk.people.models import PARA_TEAM_ROLES, Assignment, Role, RoleKind, Staff, TeamRole
+from paradesk.access import scopes
+from paradesk.people.models import Assignment, Staff, TeamRole
 from paradesk.schedules.coverage.models import Absence, CoverageAssignment, CoverageStatus
 from paradesk.schedules.coverage.proposal import propose_coverage
 from paradesk.schedules.models import (
@@ -154,8 +155,8 @@ def open_blocks(absence: Absence) -> list[OpenBlock]:
 
 def school_paras(school_id: uuid.UUID) -> dict[uuid.UUID, Staff]:
     """Staff with a current para role at the school, by id, in name order."""
-    roles = Role.objects.current().filter(school_id=school_id, kind=RoleKind.PARA).values("staff_id")
-    return {s.pk: s for s in Staff.objects.filter(id__in=roles, is_active=True).order_by("full_name")}
+    paras = scopes.school_paras([school_id]).filter(is_active=True).order_by("full_name")
+    return {s.pk: s for s in paras}
 
 
 @dataclass
@@ -414,8 +415,4 @@ def already_on_team(
     staff_id: uuid.UUID, student_ids: Sequence[uuid.UUID], day: datetime.date
 ) -> set[uuid.UUID]:
     """Students the para already supports on that date through a para assignment."""
-    return set(
-        Assignment.objects.current(day)
-        .filter(staff_id=staff_id, student_id__in=student_ids, team_role__in=PARA_TEAM_ROLES)
-        .values_list("student_id", flat=True)
-    )
+    return set(scopes.para_assignments([staff_id], student_ids, day).values_list("student_id", flat=True))

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from paradesk.access import audit
+from paradesk.access import audit, scopes
 from paradesk.access.models import AuditAction
-from paradesk.people.models import Assignment, Role, RoleKind, Staff, TeamRole, today
+from paradesk.people.models import Assignment, Staff, TeamRole, today
 from paradesk.schedules.coverage import absences
 from paradesk.schedules.coverage.models import Absence, CoverageAssignment, CoverageStatus
 from paradesk.schedules.models import Qualification
@@ -108,15 +108,9 @@ def alert_uncovered(absence: Absence, rows: Iterable[CoverageAssignment]) -> Non
     if not open_rows:
         return
     students = {s for r in open_rows for s in row_students(r)}
-    managers = Assignment.objects.current(absence.date).filter(
-        district_id=absence.district_id, student_id__in=students, team_role=TeamRole.CASE_MANAGER
-    )
+    managers = scopes.teams_of(absence.district_id, students, [TeamRole.CASE_MANAGER], absence.date)
     teachers = {r.block.teacher_id for r in open_rows if r.block is not None and r.block.teacher_id}
-    admins = set(
-        Role.objects.current()
-        .filter(district_id=absence.district_id, school_id=absence.school_id, kind=RoleKind.SCHOOL_ADMIN)
-        .values_list("staff_id", flat=True)
-    )
+    admins = scopes.school_admin_ids(absence.district_id, absence.school_id)
     others = {*managers.values_list("staff_id", flat=True), *teachers} - admins
     params = {"date": absence.date.isoformat(), "para": absence.para.full_name, "blocks": len(open_rows)}
     for recipient, link in [

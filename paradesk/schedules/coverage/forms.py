@@ -11,7 +11,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from paradesk.people.models import Role, RoleKind, School, Staff, today
+from paradesk.access import scopes
+from paradesk.people.models import RoleKind, School, Staff, today
 from paradesk.schedules.coverage.models import Absence
 from paradesk.web.forms import ConstrainedModelForm
 
@@ -20,8 +21,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def paras_at(schools: QuerySet[School]) -> QuerySet[Staff]:
-    roles = Role.objects.current().filter(school__in=schools, kind=RoleKind.PARA).values("staff_id")
-    return Staff.objects.filter(id__in=roles).order_by("full_name")
+    return scopes.school_paras(schools).order_by("full_name")
 
 
 class AbsenceForm(ConstrainedModelForm):
@@ -43,11 +43,7 @@ class AbsenceForm(ConstrainedModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         school, para = data.get("school"), data.get("para")
-        if (
-            school
-            and para
-            and not Role.objects.current().filter(staff=para, school=school, kind=RoleKind.PARA).exists()
-        ):
+        if school and para and not scopes.holds_role_at(para.pk, school.pk, RoleKind.PARA):
             self.add_error("para", _("This para has no current para role at that school."))
         if data.get("all_day"):
             data["start_time"] = data["end_time"] = None

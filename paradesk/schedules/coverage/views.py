@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from paradesk.access import audit
-from paradesk.access.helpers import AdminScope, admin_scope, as_uuid
+from paradesk.access.helpers import access_absence, admin_scope
 from paradesk.access.policy import visible_students
+from paradesk.access.requests import StaffRequest
 from paradesk.people.models import Staff, Student, TeamRole, today
 from paradesk.schedules import accepting, builder
 from paradesk.schedules.coverage import absences
@@ -31,29 +32,12 @@ from paradesk.schedules.coverage import actions as coverage_actions
 from paradesk.schedules.coverage.forms import AbsenceFilterForm, AbsenceForm, BuildForm, CoverForm
 from paradesk.schedules.coverage.models import Absence, CoverageAssignment, ScheduleDraft
 from paradesk.schedules.models import DutyKind, Qualification, SupportType, Weekday, time_range
-from paradesk.schedules.views import signed_in
-
-# Access ------------------------------------------------------------------------------------------------
-
-
-def access_absence(actor: Staff, absence_id: object) -> tuple[Absence, AdminScope]:
-    """An absence at one of the administrator's schools; 403 for non-administrators, 404 otherwise."""
-    scope = admin_scope(actor)
-    absence = (
-        Absence.objects.filter(id=as_uuid(absence_id), district_id=scope.district_id)
-        .select_related("para", "school")
-        .first()
-    )
-    if absence is None or not scope.covers_school(absence.school_id):
-        raise Http404
-    return absence, scope
-
 
 # Absences ----------------------------------------------------------------------------------------------
 
 
-def absence_list(request: HttpRequest) -> HttpResponse:
-    actor = signed_in(request)
+def absence_list(request: StaffRequest) -> HttpResponse:
+    actor = request.user
     scope = admin_scope(actor)
     schools = scope.schools()
     form = AbsenceFilterForm(request.GET or None, schools=schools)
@@ -76,8 +60,8 @@ def absence_list(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/absence_list.html", context)
 
 
-def absence_create(request: HttpRequest) -> HttpResponse:
-    actor = signed_in(request)
+def absence_create(request: StaffRequest) -> HttpResponse:
+    actor = request.user
     scope = admin_scope(actor)
     form = AbsenceForm(request.POST or None, schools=scope.schools())
     if request.method == "POST" and form.is_valid():
@@ -202,9 +186,12 @@ def para_choices(
 
 
 def coverage_page(
-    request: HttpRequest, absence: Absence, bound: dict[uuid.UUID, CoverForm] | None = None, status: int = 200
+    request: StaffRequest,
+    absence: Absence,
+    bound: dict[uuid.UUID, CoverForm] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    actor = signed_in(request)
+    actor = request.user
     views, named = row_views(actor, absence, bound or {})
     audit.record_list_views(actor, named)
     context = {
@@ -216,17 +203,17 @@ def coverage_page(
     return render(request, "schedules/coverage_page.html", context, status=status)
 
 
-def absence_coverage(request: HttpRequest, absence_id: object) -> HttpResponse:
+def absence_coverage(request: StaffRequest, absence_id: object) -> HttpResponse:
     """At 7:15: the absent para's blocks that day by priority, who covers each, and what is open."""
-    absence, _scope = access_absence(signed_in(request), absence_id)
+    absence, _scope = access_absence(request.user, absence_id)
     return coverage_page(request, absence)
 
 
 @require_POST
-def coverage_set(request: HttpRequest, absence_id: object) -> HttpResponse:
+def coverage_set(request: StaffRequest, absence_id: object) -> HttpResponse:
     """Change who covers one block (or leave it uncovered). A refused choice comes back with the
     reason beside the field."""
-    actor = signed_in(request)
+    actor = request.user
     absence, _scope = access_absence(actor, absence_id)
     row_id = request.POST.get("row", "")
     row = absence.coverage.filter(id=as_uuid_or_nil(row_id)).select_related("absence__para").first()
@@ -283,10 +270,10 @@ def with_choices(form: CoverForm, absence: Absence, row: CoverageAssignment) -> 
 
 def absence_action(
     call: Callable[[Staff, Absence], object], success: object
-) -> Callable[[HttpRequest, object], HttpResponse]:
+) -> Callable[[StaffRequest, object], HttpResponse]:
     @require_POST
-    def view(request: HttpRequest, absence_id: object) -> HttpResponse:
-        actor = signed_in(request)
+    def view(request: StaffRequest, absence_id: object) -> HttpResponse:
+        actor = request.user
         absence, _scope = access_absence(actor, absence_id)
         try:
             call(actor, absence)
@@ -301,9 +288,9 @@ def absence_action(
 
 
 @require_POST
-def coverage_accept(request: HttpRequest, absence_id: object) -> HttpResponse:
+def coverage_accept(request: StaffRequest, absence_id: object) -> HttpResponse:
     """Accept the proposal; the message says who was told, and what stays uncovered."""
-    actor = signed_in(request)
+    actor = request.user
     absence, _scope = access_absence(actor, absence_id)
     try:
         rows = coverage_actions.accept_coverage(actor=actor, absence=absence)
@@ -338,8 +325,8 @@ coverage_propose = absence_action(
 
 
 @require_POST
-def absence_delete(request: HttpRequest, absence_id: object) -> HttpResponse:
-    actor = signed_in(request)
+def absence_delete(request: StaffRequest, absence_id: object) -> HttpResponse:
+    actor = request.user
     absence, _scope = access_absence(actor, absence_id)
     day = absence.date
     coverage_actions.remove_absence(actor=actor, absence=absence)
@@ -350,10 +337,10 @@ def absence_delete(request: HttpRequest, absence_id: object) -> HttpResponse:
 # The schedule builder ------------------------------------------------------------------------------------
 
 
-def schedule_builder(request: HttpRequest) -> HttpResponse:
+def schedule_builder(request: StaffRequest) -> HttpResponse:
     """Build a school's week with the solver (in the request, with a time limit: no task worker is
     configured), then show the latest draft of a school."""
-    actor = signed_in(request)
+    actor = request.user
     scope = admin_scope(actor)
     schools = scope.schools()
     form = BuildForm(request.POST or None, schools=schools)
@@ -436,8 +423,8 @@ def draft_context(actor: Staff, draft: ScheduleDraft) -> dict[str, Any]:
 
 
 @require_POST
-def schedule_builder_accept(request: HttpRequest) -> HttpResponse:
-    actor = signed_in(request)
+def schedule_builder_accept(request: StaffRequest) -> HttpResponse:
+    actor = request.user
     scope = admin_scope(actor)
     draft = ScheduleDraft.objects.filter(
         id=as_uuid_or_nil(request.POST.get("draft", "")),

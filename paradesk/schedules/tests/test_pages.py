@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -35,16 +34,12 @@ from paradesk.testing import (
     needs,
     period_of,
     persona_block,
+    signed_in,
 )
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-
-
-def signed_in(client: Client, staff: Any) -> Client:
-    client.force_login(staff)
-    return client
 
 
 def block_data(personas: Personas, **changes: object) -> dict[str, object]:
@@ -73,12 +68,12 @@ def test_pages_need_sign_in(client: Client, name: str) -> None:
 def test_schedule_editor_answers_by_administrator_scope(personas: Personas, client: Client) -> None:
     persona_block(personas)
     url = reverse("para_schedule", args=[personas.assigned_para.id])
-    assert signed_in(client, personas.gen_ed_teacher).get(url).status_code == 403
-    assert signed_in(client, personas.assigned_para).get(url).status_code == 403
-    assert signed_in(client, personas.other_school_admin).get(url).status_code == 404
-    assert signed_in(client, personas.other_district_admin).get(url).status_code == 404
+    assert signed_in(personas.gen_ed_teacher, client).get(url).status_code == 403
+    assert signed_in(personas.assigned_para, client).get(url).status_code == 403
+    assert signed_in(personas.other_school_admin, client).get(url).status_code == 404
+    assert signed_in(personas.other_district_admin, client).get(url).status_code == 404
 
-    response = signed_in(client, personas.school_admin).get(url)
+    response = signed_in(personas.school_admin, client).get(url)
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -93,7 +88,7 @@ def test_administrator_adds_a_block_and_every_write_is_audited_without_names(
     personas: Personas, client: Client
 ) -> None:
     bell_schedule_for(personas.school)
-    client = signed_in(client, personas.school_admin)
+    client = signed_in(personas.school_admin, client)
     url = reverse("para_block_create", args=[personas.assigned_para.id])
     assert client.get(url).status_code == 200
 
@@ -125,7 +120,7 @@ def test_htmx_form_answers_with_the_form_alone_then_a_client_redirect(
     personas: Personas, client: Client
 ) -> None:
     persona_block(personas)  # Monday Period 2
-    client = signed_in(client, personas.school_admin)
+    client = signed_in(personas.school_admin, client)
     url = reverse("para_block_create", args=[personas.assigned_para.id])
 
     clash = client.post(
@@ -147,7 +142,7 @@ def test_one_to_one_with_an_unqualified_para_is_refused_a_group_block_saved_with
     bell_schedule_for(personas.school)
     lifting = QualificationFactory.create(district=personas.district, name="Lifting and toileting")
     needs(personas.student, lifting)
-    client = signed_in(client, personas.school_admin)
+    client = signed_in(personas.school_admin, client)
     url = reverse("para_block_create", args=[personas.assigned_para.id])
 
     refused = client.post(url, block_data(personas))
@@ -168,7 +163,7 @@ def test_para_sees_their_week_naming_only_students_they_may_see(personas: Person
         school=personas.school, para=personas.assigned_para, weekday=3, students=[personas.student, stranger]
     )
 
-    page = signed_in(client, personas.assigned_para).get(reverse("my_schedule")).content.decode()
+    page = signed_in(personas.assigned_para, client).get(reverse("my_schedule")).content.decode()
 
     assert "Zebulon Quillfeather" in page
     assert "Ottoline" not in page and "a student" in page
@@ -188,7 +183,7 @@ def test_teacher_sees_who_is_in_their_room(personas: Personas, client: Client) -
     )
     ParaBlockFactory.create(school=personas.school, para=personas.unassigned_para, weekday=2)  # not theirs
 
-    response = signed_in(client, personas.gen_ed_teacher).get(reverse("room_schedule"))
+    response = signed_in(personas.gen_ed_teacher, client).get(reverse("room_schedule"))
 
     page = response.content.decode()
     assert "Maria Assigned" in page and "Jason Unassigned" in page
@@ -201,7 +196,7 @@ def test_day_type_with_overlapping_periods_is_refused_with_a_clear_message(
     personas: Personas, client: Client
 ) -> None:
     schedule = bell_schedule_for(personas.school)
-    client = signed_in(client, personas.school_admin)
+    client = signed_in(personas.school_admin, client)
     url = reverse("day_type_create", args=[schedule.id])
     data = {
         "name": "Assembly day",
@@ -232,7 +227,7 @@ def test_day_type_with_overlapping_periods_is_refused_with_a_clear_message(
 
 def test_administrator_closes_a_stretch_of_dates(personas: Personas, client: Client) -> None:
     schedule = bell_schedule_for(personas.school)
-    client = signed_in(client, personas.school_admin)
+    client = signed_in(personas.school_admin, client)
     data = {
         "start": "2026-12-21",
         "end": "2027-01-01",
@@ -257,15 +252,15 @@ def test_case_manager_sets_support_needs_others_read_or_are_refused(
     edit = reverse("support_needs_set", args=[personas.student.id])
     key = f"q_{aac.pk.hex}"
 
-    assert signed_in(client, personas.school_admin).post(edit, {key: "one_to_one"}).status_code == 403
+    assert signed_in(personas.school_admin, client).post(edit, {key: "one_to_one"}).status_code == 403
     assert (
-        signed_in(client, personas.gen_ed_teacher)
+        signed_in(personas.gen_ed_teacher, client)
         .get(reverse("support_needs", args=[personas.student.id]))
         .status_code
         == 403
     )
-    assert signed_in(client, personas.unassigned_para).get(edit).status_code == 404
-    response = signed_in(client, personas.case_manager).post(
+    assert signed_in(personas.unassigned_para, client).get(edit).status_code == 404
+    response = signed_in(personas.case_manager, client).post(
         edit, {key: "one_to_one", f"q_{lifting.pk.hex}": ""}
     )
 
@@ -275,13 +270,13 @@ def test_case_manager_sets_support_needs_others_read_or_are_refused(
     assert AuditEntry.objects.filter(
         action=AuditAction.CREATE, student_id=personas.student.id, object_id=str(need.id)
     ).exists()
-    signed_in(client, personas.case_manager).post(edit, {key: "any"})
+    signed_in(personas.case_manager, client).post(edit, {key: "any"})
     need.refresh_from_db()
     assert need.applies_to == ""
     assert AuditEntry.objects.filter(
         action=AuditAction.UPDATE, student_id=personas.student.id, changed_fields=["applies_to"]
     ).exists()
-    page = signed_in(client, personas.assigned_para).get(reverse("support_needs", args=[personas.student.id]))
+    page = signed_in(personas.assigned_para, client).get(reverse("support_needs", args=[personas.student.id]))
     assert "Core-word AAC device" in page.content.decode()
 
 
@@ -289,10 +284,10 @@ def test_district_administrators_keep_the_catalogue_and_grant_qualifications(
     personas: Personas, client: Client
 ) -> None:
     assert (
-        signed_in(client, personas.school_admin).post(reverse("qualifications"), {"name": "CPR"}).status_code
+        signed_in(personas.school_admin, client).post(reverse("qualifications"), {"name": "CPR"}).status_code
         == 403
     )
-    client = signed_in(client, personas.district_admin)
+    client = signed_in(personas.district_admin, client)
     assert client.post(reverse("qualifications"), {"name": "CPR", "active": "on"}).status_code == 302
     cpr = Qualification.objects.get(district=personas.district, name="CPR")
     assert (
@@ -305,7 +300,7 @@ def test_district_administrators_keep_the_catalogue_and_grant_qualifications(
     assert response.status_code == 302
     held = StaffQualification.objects.get(staff=personas.assigned_para)
     assert held.expires_on == datetime.date(2027, 6, 30)
-    assert signed_in(client, personas.other_school_admin).get(url).status_code == 404
+    assert signed_in(personas.other_school_admin, client).get(url).status_code == 404
 
 
 def test_minutes_page_for_a_school_administrator_and_for_a_case_manager(
@@ -315,20 +310,20 @@ def test_minutes_page_for_a_school_administrator_and_for_a_case_manager(
     elsewhere = StudentFactory.create(school=personas.other_school, first_name="Ottoline")
     PlanFactory.create(student=elsewhere)
 
-    admin_page = signed_in(client, personas.school_admin).get(reverse("service_minutes")).content.decode()
+    admin_page = signed_in(personas.school_admin, client).get(reverse("service_minutes")).content.decode()
     assert "Zebulon Quillfeather" in admin_page and "Ottoline" not in admin_page
-    case_page = signed_in(client, personas.case_manager).get(reverse("service_minutes")).content.decode()
+    case_page = signed_in(personas.case_manager, client).get(reverse("service_minutes")).content.decode()
     assert "Zebulon Quillfeather" in case_page
-    para_page = signed_in(client, personas.assigned_para).get(reverse("service_minutes")).content.decode()
+    para_page = signed_in(personas.assigned_para, client).get(reverse("service_minutes")).content.decode()
     assert "Zebulon" not in para_page
-    htmx = signed_in(client, personas.school_admin).get(reverse("service_minutes"), headers=HTMX)
+    htmx = signed_in(personas.school_admin, client).get(reverse("service_minutes"), headers=HTMX)
     assert "<html" not in htmx.content.decode() and 'id="minutes-report"' in htmx.content.decode()
 
 
 def test_minutes_page_highlights_a_student_below_100_percent(personas: Personas, client: Client) -> None:
     bell_schedule_for(personas.school)
     page = (
-        signed_in(client, personas.case_manager)
+        signed_in(personas.case_manager, client)
         .get(reverse("service_minutes"), {"start": "2026-10-05", "end": "2026-10-09", "school": "caseload"})
         .content.decode()
     )
@@ -338,7 +333,7 @@ def test_minutes_page_highlights_a_student_below_100_percent(personas: Personas,
 
 def test_minutes_page_query_count_does_not_grow_with_students(personas: Personas, client: Client) -> None:
     bell_schedule_for(personas.school)
-    client = signed_in(client, personas.case_manager)
+    client = signed_in(personas.case_manager, client)
 
     def add_students(count: int) -> None:
         for student in StudentFactory.create_batch(count, school=personas.school):
@@ -376,7 +371,7 @@ def test_a_duplicate_day_type_name_comes_back_beside_the_name(personas: Personas
     schedule = bell_schedule_for(personas.school)
     taken = DayType.objects.filter(bell_schedule=schedule).first()
     assert taken is not None
-    client = signed_in(client, personas.school_admin)
+    client = signed_in(personas.school_admin, client)
     data = {"name": taken.name, "kind": "other", "order": 3, "periods-TOTAL_FORMS": 0}
     data |= {"periods-INITIAL_FORMS": 0}
 
