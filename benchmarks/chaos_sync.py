@@ -364,7 +364,7 @@ def stored_before(flying: list[list[str]]) -> Kill:
 
 def stored_ids() -> Counter[str]:
     """Every record id in every record table, counted (an id twice would be a duplicate)."""
-    from paradesk.recording.sync import RECORD_MODELS
+    from paradesk.recording.models import RECORD_MODELS
 
     found: Counter[str] = Counter()
     for model in RECORD_MODELS.values():
@@ -374,7 +374,7 @@ def stored_ids() -> Counter[str]:
 
 def content_duplicates(staff_ids: list[Any]) -> int:
     """Stored records of these paras alike in every field but the ones the server sets."""
-    from paradesk.recording.sync import RECORD_MODELS
+    from paradesk.recording.models import RECORD_MODELS
 
     extra = 0
     for kind, model in RECORD_MODELS.items():

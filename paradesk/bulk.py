@@ -5,11 +5,12 @@ most of the time (measured: about 70% of a 5,000-student demo build, and the lar
 batch, benchmarks/ingest.py). Here each column's conversion to the database's form is chosen once,
 and the rows go to `executemany`.
 
-When: rows that are new, carry their own primary keys (UUIDs made in Python) and need nothing back
-from the database: the sync API's records (paradesk/recording/sync.py) and the demo districts. It
-skips what `save()` and `bulk_create` do besides writing: no signals, no `pre_save` hooks other than
-`auto_now` / `auto_now_add`, no database defaults, no returned ids. For a few rows, or rows whose
-ids the database numbers, use the ORM.
+When: rows that are new and need nothing back from the database: the sync API's records
+(paradesk/recording/sync/), their audit entries (paradesk.access.audit.record_many) and the demo
+districts. Rows carry their own primary keys (UUIDs made in Python), or the model's primary key is
+one the database numbers (an AutoField, left out of the insert). It skips what `save()` and
+`bulk_create` do besides writing: no signals, no `pre_save` hooks other than `auto_now` /
+`auto_now_add`, no database defaults, no returned ids. For a few rows, use the ORM.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> N
     """
     if not objects:
         return
-    fields = list(model._meta.concrete_fields)
+    fields = inserted_fields(model)
     quote = connection.ops.quote_name
     # Table and column names come from the model's metadata, quoted; values go as parameters.
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
@@ -54,6 +55,12 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> N
         for start in range(0, len(objects), BATCH_SIZE):
             batch = objects[start : start + BATCH_SIZE]
             cursor.executemany(sql, [tuple(get(obj) for get in getters) for obj in batch])
+
+
+def inserted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    """Every stored column but an auto-numbered primary key, which the database numbers."""
+    numbered = model._meta.auto_field
+    return [f for f in model._meta.concrete_fields if f is not numbered]
 
 
 def value_getter(field: models.Field[Any, Any]) -> Callable[[models.Model], Any]:

@@ -1,7 +1,7 @@
 """A measure's progress through the JSON API: each session's value in the measure's declared unit,
 with the figure's name, as the graph, the dashboard and the report read them (docs/measurement.md).
 
-Registered on the shared API (paradesk.api) when paradesk/api_urls.py imports this module. The
+Mounted on the API by paradesk/api.py. The
 measure is reached through paradesk.access, as its page is: 404 for an outsider, the full record's
 readers only (`student.record`), one audited view.
 """
@@ -18,10 +18,12 @@ from paradesk.access import audit
 from paradesk.access.helpers import access_plan_item
 from paradesk.access.policy import Action
 from paradesk.access.routes import Target, student
-from paradesk.api import caller, operation
+from paradesk.api_router import AreaRouter, caller
 from paradesk.plans import figures
 from paradesk.plans.models import Measure
 from paradesk.progress import series
+
+router = AreaRouter()
 
 
 class SessionValueOut(BaseModel):
@@ -45,7 +47,7 @@ class MeasureProgressOut(BaseModel):
     sessions: list[SessionValueOut] = Field(description="Every session that counts, across plan versions.")
 
 
-@operation(
+@router.operation(
     "GET",
     "/measures/{measure_id}/progress",
     "get_measure_progress",
@@ -82,4 +84,4 @@ def get_measure_progress(request: HttpRequest, measure_id: str) -> MeasureProgre
     )
 
 
-__all__ = ["MeasureProgressOut", "get_measure_progress"]
+__all__ = ["MeasureProgressOut", "router"]

@@ -10,7 +10,6 @@ paradesk.progress.graphs, embedded as ``data:`` images. Fonts are DejaVu, from t
 from __future__ import annotations
 
 import base64
-import importlib
 import io
 import logging
 import re
@@ -31,7 +30,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from paradesk.progress import series
+from paradesk.progress import graphs, series, words
 from paradesk.progress.reports import Report, ReportLine, ReportSection
 
 logger = logging.getLogger(__name__)
@@ -111,34 +110,15 @@ def printer() -> Printer:
     return found
 
 
-# ---- graphs and words from paradesk.progress.graphs / words (helper modules) ----------------------------
-
-
-def helper(module: str, name: str) -> Callable[..., Any] | None:
-    """A function of a sibling module, or None while it does not exist yet."""
-    try:
-        return getattr(importlib.import_module(f"paradesk.progress.{module}"), name, None)
-    except ImportError:
-        return None
+# ---- graphs and words from paradesk.progress.graphs / words ------------------------------------------------
 
 
 def graph_uri(progress: series.MeasureProgress) -> str | None:
     """The measure's graph as a ``data:`` SVG image, or None without data (nothing to draw)."""
-    draw = helper("graphs", "svg")
-    if draw is None or not progress.sessions:
+    if not progress.sessions:
         return None
-    svg = draw(progress, width_in=GRAPH_WIDTH_IN, height_in=GRAPH_HEIGHT_IN)
+    svg = graphs.svg(progress, width_in=GRAPH_WIDTH_IN, height_in=GRAPH_HEIGHT_IN)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
-def decision_words(progress: series.MeasureProgress) -> list[str]:
-    words = helper("words", "decision_words")
-    if words is None:
-        return []
-    found = words(progress)
-    if isinstance(found, str):
-        return [found] if found else []
-    return [str(part) for part in found or []]
 
 
 # ---- pages --------------------------------------------------------------------------------------------
@@ -180,7 +160,7 @@ class PrintedSection:
 def printed(report: Report, *, with_graphs: bool = True) -> list[PrintedSection]:
     def one(line: ReportLine) -> PrintedLine:
         graph = graph_uri(line.progress) if with_graphs else None
-        return PrintedLine(line, graph, decision_words(line.progress))
+        return PrintedLine(line, graph, words.decision_words(line.progress))
 
     return [PrintedSection(section, [one(line) for line in section.lines]) for section in report.sections]
 

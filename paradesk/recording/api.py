@@ -1,10 +1,15 @@
-"""The sync operation of the JSON API: a device sends what it recorded, each record is answered.
+"""Recording through the JSON API: sync (a device sends what it recorded, each record is answered)
+and voids (the pages' void form, for other clients).
 
-Registered on the shared API (paradesk.api) when paradesk/api_urls.py imports this module. The
-envelope is checked by the request parser (422 when it is wrong); the records inside are checked one
-by one by paradesk.recording.sync, so one malformed record is rejected with its errors while the
-others are stored. The OpenAPI document still shows every record kind: each item of `records` is
-documented as the union of the kinds, discriminated by `kind`.
+Mounted on the API by paradesk/api.py. The sync envelope is checked by the request parser (422 when
+it is wrong); the records inside are checked one by one by paradesk.recording.sync, so one malformed
+record is rejected with its errors while the others are stored. The OpenAPI document still shows
+every record kind: each item of `records` is documented as the union of the kinds, discriminated by
+`kind`.
+
+A void reaches the record through paradesk.access.helpers.access_record, as the page reaches it: 404
+for an outsider or a made-up id, 403 for those who may read but not void (scope of practice). A
+record already voided answers 409 and keeps its first void.
 """
 
 from __future__ import annotations
@@ -16,11 +21,20 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja import Status
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, PlainValidator
 
-from paradesk.access.routes import Gate, Route
-from paradesk.api import Payload, Text, answer, caller, operation
+from paradesk.access.helpers import access_record
+from paradesk.access.policy import Action
+from paradesk.access.routes import Gate, Route, Target, student
+from paradesk.api_router import AreaRouter, caller
+from paradesk.api_schemas import Payload
+from paradesk.recording import actions
+from paradesk.recording.models import RECORD_MODELS, Record, record_kind
 from paradesk.recording.sync import RECORD_LIMIT, AnyRecordIn, ingest_batch
+from paradesk.storable import Text
+
+router = AreaRouter()
 
 
 def as_sent(value: Any) -> Any:
@@ -73,7 +87,7 @@ class SyncOut(BaseModel):
     results: list[RecordResultOut] = Field(description="One per record, in the order sent.")
 
 
-@operation(
+@router.operation(
     "POST",
     "/sync",
     "sync_records",
@@ -90,15 +104,61 @@ def sync_records(request: HttpRequest, payload: SyncIn) -> Any:
     plan versions in force when the record was made."""
     actor = caller(request)
     if payload.staff_id is not None and payload.staff_id != actor.pk:
-        return answer(
-            request,
-            409,
-            _("These records were made by someone else: they are sent when that person signs in."),
-        )
+        detail = _("These records were made by someone else: they are sent when that person signs in.")
+        return Status(409, {"detail": detail})
     result = ingest_batch(
         actor=actor, device=payload.device, sent_at=payload.sent_at, records=payload.records
     )
     return result.as_dict()
 
 
-__all__ = ["SyncIn", "SyncOut", "sync_records"]
+# Voids -------------------------------------------------------------------------------------------
+
+
+class VoidIn(Payload):
+    kind: Literal[*RECORD_MODELS] = Field(  # type: ignore[valid-type]
+        description="The kind of record, as the sync API names it: an id names one record of one kind."
+    )
+    reason: Text = Field(min_length=1, max_length=2000, title="Reason for voiding")
+
+
+class VoidOut(BaseModel):
+    id: uuid.UUID
+    kind: str = Field(description="The kind of record, as the sync API names it.")
+    status: Literal["voided"]
+    voided_at: datetime.datetime
+    voided_by_id: uuid.UUID
+    void_reason: str
+
+
+def voided(record: Record) -> VoidOut:
+    assert record.voided_at is not None and record.voided_by_id is not None
+    return VoidOut(
+        id=record.pk,
+        kind=record_kind(record),
+        status="voided",
+        voided_at=record.voided_at,
+        voided_by_id=record.voided_by_id,
+        void_reason=record.void_reason,
+    )
+
+
+@router.operation(
+    "POST",
+    "/records/{record_id}/void",
+    "void_record",
+    student(Action.VOID_DATA, Target.RECORD, "POST"),
+    VoidOut,
+    plan_write=True,  # declares the 409 answer: already voided
+    tag="recording",
+    summary="Void a record",
+)
+def void_record(request: HttpRequest, record_id: str, payload: VoidIn) -> VoidOut:
+    """Mark a record of any kind void, with the reason. It stays stored and readable, with who voided
+    it and when, and no longer counts. 409 when it was already voided."""
+    staff = caller(request)
+    record, _standings = access_record(staff, record_id, Action.VOID_DATA, payload.kind)
+    return voided(actions.void_record(actor=staff, record=record, reason=payload.reason))
+
+
+__all__ = ["SyncIn", "SyncOut", "VoidIn", "VoidOut", "router"]

@@ -1,17 +1,24 @@
 """The house rules that code review alone would miss, read from the source with `ast` (nothing is
 imported, so a broken rule cannot hide behind an import that happens to work):
 
+- the sync ingest (paradesk/recording/sync/) reaches no API module, at any depth: the API layer
+  imports sync, never the other way round;
 - pure modules (plain data in, plain data out: docstrings and the README say so) import no Django,
   directly or through any paradesk module they import, at any depth, including the packages'
   `__init__` files Python runs on the way;
 - no `import *` anywhere in paradesk: every name says where it comes from;
-- no import kept only for its side effect ("registers", `# noqa: F401`) in the areas that had them.
+- no import kept only for its side effect ("registers", `# noqa: F401`) anywhere in paradesk, tests
+  included: the API mounts each area's router itself (paradesk/api.py), and what a module needs it
+  imports by name, where it uses it.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import io
+import re
+import tokenize
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,7 +37,6 @@ PURE = sorted(
         *(f"paradesk.schedules.planning.{p.stem}" for p in (ROOT / "schedules/planning").glob("*.py")),
     }
 )
-NO_REGISTERING_IMPORTS = ("schedules", "progress", "team")
 
 
 def is_django(module: str) -> bool:
@@ -78,11 +84,16 @@ def imported_by(module: str, root: Path) -> set[str]:
 
 def django_chain(start: str, root: Path) -> list[str] | None:
     """The import path from `start` to a Django module (start first), or None when there is none."""
+    return import_chain(start, root, is_django)
+
+
+def import_chain(start: str, root: Path, is_target: Callable[[str], bool]) -> list[str] | None:
+    """The import path from `start` to a module `is_target` names (start first), or None."""
     came_from: dict[str, str | None] = {name: None for name in with_parents(start)}
     queue = list(came_from)
     while queue:
         module = queue.pop(0)
-        if is_django(module):
+        if is_target(module):
             chain = [module]
             while (previous := came_from[chain[-1]]) is not None:
                 chain.append(previous)
@@ -126,6 +137,40 @@ def test_the_walk_finds_django_through_other_modules_and_package_inits(tmp_path:
     assert django_chain("pkg.deep", package) == ["pkg.deep", "pkg.inner", "pkg.inner.loud", "django"]
 
 
+def is_api(module: str) -> bool:
+    """The JSON API's modules: paradesk/api*.py, an area's api.py, django-ninja itself."""
+    parts = module.split(".")
+    return parts[0] == "ninja" or parts[-1] == "api" or module.startswith("paradesk.api_")
+
+
+SYNC_MODULES = sorted(
+    ".".join(path.relative_to(ROOT.parent).with_suffix("").parts).removesuffix(".__init__")
+    for path in python_files(ROOT / "recording" / "sync")
+)
+
+
+@pytest.mark.parametrize("module", SYNC_MODULES)
+def test_sync_reaches_no_api_module(module: str) -> None:
+    chain = import_chain(module, ROOT, is_api)
+    assert chain is None, f"{module} reaches the API layer: {' -> '.join(chain or [])}"
+
+
+def test_the_api_check_knows_the_api_modules(tmp_path: Path) -> None:
+    sync = {"paradesk.recording.sync", "paradesk.recording.sync.ingest", "paradesk.recording.sync.kinds.note"}
+    assert sync <= set(SYNC_MODULES)
+    assert all(
+        is_api(name) for name in ("paradesk.api", "paradesk.api_schemas", "paradesk.plans.api", "ninja")
+    )
+    assert not any(is_api(name) for name in ("paradesk.access.api_auth", "paradesk.recording.apps"))
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "sync.py").write_text("from pkg import helper\n")
+    (package / "helper.py").write_text("def later():\n    from pkg.api import router\n")
+    (package / "api.py").write_text("")
+    assert import_chain("pkg.sync", package, is_api) == ["pkg.sync", "pkg.helper", "pkg.api"]
+
+
 def test_the_pure_list_covers_every_planning_module() -> None:
     assert {"paradesk.schedules.planning.solver", "paradesk.schedules.planning.week"} <= set(PURE)
     assert all(source_of(module, ROOT) is not None for module in PURE)
@@ -141,12 +186,33 @@ def test_no_star_imports_in_paradesk() -> None:
     assert starred == [], f"import each name by name: {starred}"
 
 
+def kept_unused(source: str) -> list[int]:
+    """Lines whose comment silences "imported but unused" (F401), alone or among other codes; the
+    words in a string or a docstring are not a comment."""
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return [
+        token.start[0]
+        for token in tokens
+        if token.type == tokenize.COMMENT and re.search(r"#\s*noqa\b[^#]*\bF401\b", token.string)
+    ]
+
+
+def test_the_unused_import_check_sees_each_way_to_write_it() -> None:
+    """Known answers, so the check below can fail."""
+    assert kept_unused("import a.b  # noqa: F401 - registers the operation") == [1]
+    assert kept_unused("x = 1\nfrom a import b  # noqa:F401") == [2]
+    assert kept_unused("from a import b  # noqa: E501, F401") == [1]
+    assert kept_unused("from a import b  # noqa: F4011") == []
+    assert kept_unused("import a  # noqa: E402\nx = '# noqa: F401'") == []
+    assert kept_unused('"""Says `# noqa: F401` in words."""') == []
+
+
 def test_no_imports_kept_only_to_register_something() -> None:
     kept = [
         f"{path.relative_to(ROOT.parent)}:{number}"
-        for area in NO_REGISTERING_IMPORTS
-        for path in python_files(ROOT / area)
-        for number, line in enumerate(path.read_text().splitlines(), start=1)
-        if "noqa" in line and "F401" in line
+        for path in python_files(ROOT)
+        for number in kept_unused(path.read_text())
     ]
-    assert kept == [], f"import what you use, where you use it: {kept}"
+    assert kept == [], (
+        f"import what you use, where you use it (an area's router is mounted by paradesk/api.py): {kept}"
+    )

@@ -21,6 +21,7 @@ from paradesk.access.models import AuditAction, AuditEntry, AuditEntryQuerySet
 from paradesk.access.policy import allowed, standings_toward
 from paradesk.access.routes import ROUTES, Gate, Route
 from paradesk.access.tests import walk
+from paradesk.api import API_ROUTES, api
 from paradesk.people.models import Staff, Student
 from paradesk.plans.actions import amend_plan
 from paradesk.plans.models import Plan, Snapshot
@@ -231,9 +232,6 @@ API_UPDATES = {
 def test_every_successful_api_write_is_audited_with_changed_field_names(
     personas: Personas, draft: Plan, operation_id: str
 ) -> None:
-    pytest.importorskip("paradesk.api", reason="paradesk/api.py has not landed yet")
-    from paradesk.api import API_ROUTES
-
     method, path, field = API_UPDATES[operation_id]
     route = API_ROUTES[operation_id]
     actor = reader_of(route, personas)
@@ -302,10 +300,6 @@ def exercise_pages(personas: Personas, plan: Plan) -> tuple[list[dict[str, Any]]
 
 
 def exercise_api(personas: Personas, plan: Plan) -> list[dict[str, Any]]:
-    if not _api_exists():
-        return []
-    from paradesk.api import API_ROUTES, api
-
     schema = api.get_openapi_schema()
     components = schema.get("components", {}).get("schemas", {})
     rows: list[dict[str, Any]] = []
@@ -334,12 +328,6 @@ def exercise_api(personas: Personas, plan: Plan) -> list[dict[str, Any]]:
                     f"{persona} {operation.operation_id}: the student's name in an answer to an outsider"
                 )
     return rows
-
-
-def _api_exists() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("paradesk.api") is not None
 
 
 @pytest.mark.parametrize("version", ["active", "draft"])

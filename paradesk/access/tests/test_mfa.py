@@ -18,7 +18,6 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-import paradesk.api_urls  # noqa: F401 - every area's operations, as the URLconf registers them
 from paradesk.access import mfa
 from paradesk.access.models import ApiToken, AuditAction, AuditEntry
 from paradesk.access.routes import ROUTES

@@ -92,7 +92,7 @@ def test_the_check_sees_every_way_to_import_the_demo() -> None:
 
 def test_production_files_leave_out_the_demo_and_the_tests() -> None:
     files = {str(path.relative_to(ROOT.parent)) for path in production_files()}
-    assert "paradesk/recording/sync.py" in files
+    assert "paradesk/recording/sync/ingest.py" in files
     assert "paradesk/testing.py" in files
     assert "paradesk/demo/builder.py" not in files
     assert "paradesk/progress/tests/test_actions.py" not in files

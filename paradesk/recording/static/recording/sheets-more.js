@@ -4,7 +4,7 @@
  * service minutes, care log, note to the case manager), on the framework of sheets.js.
  *
  * Every tap or field change is written to the sheet's draft first (store.saveDraft) and shown at
- * once; "Done"/"Save" checks the sheet as the server would (recording/sync.py, methods.py) and queues
+ * once; "Done"/"Save" checks the sheet as the server would (recording/sync/, methods.py) and queues
  * the record(s) in the sync API's shape (docs/api.md#sync). Every string a person reads comes from the
  * sheet's template ({% translate %}), read from the data-msg-* attributes of its
  * [data-sheet-messages] element: nothing English is written here.
@@ -17,7 +17,7 @@
   var store = P.store;
   // The framework's own methods, to run before or after a sheet's additions.
   var base = sheet.component("base", {});
-  // recording/sync.py: a time more than this far after the device's "now" is refused.
+  // recording/sync/batch.py: a time more than this far after the device's "now" is refused.
   var FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
   var MAX_MINUTES = 24 * 60;
   var MAX_ITEMS = 1000000; // methods.py MAX_ITEMS
