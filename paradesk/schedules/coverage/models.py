@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from paradesk.people.models import Assignment, District, School, Staff
+from paradesk.people.models import Assignment, DistrictOwned, School, Staff
 
 __all__ = [
     "Absence",
@@ -47,11 +47,10 @@ class AbsenceQuerySet(models.QuerySet["Absence"]):
         return self.filter(date=day)
 
 
-class Absence(models.Model):
+class Absence(DistrictOwned):
     """A para away on one date: all day, or from a start to an end time (school time)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="absences")
     para = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="absences", verbose_name=_("para"))
     date = models.DateField(_("date"))
@@ -106,11 +105,10 @@ class CoverageStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
 
 
-class CoverageAssignment(models.Model):
+class CoverageAssignment(DistrictOwned):
     """One block of the absent para on the absence's date, and who covers it (nobody: uncovered)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="coverage")
     # Rebuilding the week removes old blocks; the row keeps what the block was that day.
     block = models.ForeignKey(
@@ -158,12 +156,11 @@ class CoverageAssignment(models.Model):
         return self.status == CoverageStatus.ACCEPTED
 
 
-class ScheduleDraft(models.Model):
+class ScheduleDraft(DistrictOwned):
     """A school's week as the solver proposed it, kept until an administrator accepts it (or builds
     again). `blocks` and `shortfalls` are plain JSON made by `builder.py`."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="schedule_drafts")
     week_of = models.DateField(_("week of"))
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
