@@ -216,7 +216,7 @@ class DemoWeek:
         ParaBlock.objects.bulk_create(block for block, _students in self.blocks)
         through = ParaBlock.students.through
         through.objects.bulk_create(
-            through(parablock_id=block.pk, student_id=student.pk)
+            through(district_id=block.district_id, parablock_id=block.pk, student_id=student.pk)
             for block, students in self.blocks
             for student in students
         )

@@ -36,6 +36,7 @@ from paradesk.schedules.coverage.models import Absence as Absence
 from paradesk.schedules.coverage.models import AbsenceReason as AbsenceReason
 from paradesk.schedules.coverage.models import CoverageAssignment as CoverageAssignment
 from paradesk.schedules.coverage.models import CoverageStatus as CoverageStatus
+from paradesk.schedules.coverage.models import CoverageTemporaryAssignment as CoverageTemporaryAssignment
 from paradesk.schedules.coverage.models import ScheduleDraft as ScheduleDraft
 
 
@@ -307,7 +308,11 @@ class ParaBlock(DistrictOwned):
     support_type = models.CharField(_("support"), max_length=12, choices=SupportType.choices)
     duty_kind = models.CharField(_("duty"), max_length=10, choices=DutyKind.choices, blank=True)
     students = models.ManyToManyField(
-        Student, related_name="para_blocks", blank=True, verbose_name=_("students")
+        Student,
+        through="ParaBlockStudent",
+        related_name="para_blocks",
+        blank=True,
+        verbose_name=_("students"),
     )
     # The teacher who plans the activities and directs the para in the block (docs/field.md#para-supervision).
     teacher = models.ForeignKey(
@@ -416,6 +421,24 @@ class ParaBlock(DistrictOwned):
     def usual_minutes(self) -> int:
         times = self.usual_times
         return minutes_between(*times) if times else 0
+
+
+class ParaBlockStudent(DistrictOwned):
+    """A student named in a para block. Explicit (it was Django's automatic table, whose name and
+    columns it keeps) so that the row carries its district like every table of student data
+    (docs/architecture.md#the-district-as-distribution-key); write it with
+    `block.students.set(students, through_defaults={"district_id": block.district_id})`."""
+
+    parablock = models.ForeignKey(ParaBlock, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "schedules_parablock_students"
+        # The automatic table's own unique pair, under the name it already has in the database.
+        unique_together = [("parablock", "student")]
+
+    def __str__(self) -> str:
+        return f"para block {self.parablock_id} student {self.student_id}"
 
 
 # Qualifications ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ __all__ = [
     "AbsenceReason",
     "CoverageAssignment",
     "CoverageStatus",
+    "CoverageTemporaryAssignment",
     "ScheduleDraft",
 ]
 
@@ -136,7 +137,9 @@ class CoverageAssignment(DistrictOwned):
     uncovered_reason = models.CharField(max_length=30, blank=True)
     accepted_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     accepted_at = models.DateTimeField(null=True, blank=True)
-    temporary_assignments = models.ManyToManyField(Assignment, blank=True, related_name="+")
+    temporary_assignments = models.ManyToManyField(
+        Assignment, through="CoverageTemporaryAssignment", blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["rank", "start_time"]
@@ -154,6 +157,23 @@ class CoverageAssignment(DistrictOwned):
     @property
     def accepted(self) -> bool:
         return self.status == CoverageStatus.ACCEPTED
+
+
+class CoverageTemporaryAssignment(DistrictOwned):
+    """A one-day team assignment an accepted coverage row gave. Explicit (it was Django's automatic
+    table, whose name and columns it keeps) so that the row carries its district
+    (docs/architecture.md#the-district-as-distribution-key)."""
+
+    coverageassignment = models.ForeignKey(CoverageAssignment, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "schedules_coverageassignment_temporary_assignments"
+        # The automatic table's own unique pair, under the name it already has in the database.
+        unique_together = [("coverageassignment", "assignment")]
+
+    def __str__(self) -> str:
+        return f"coverage {self.coverageassignment_id} assignment {self.assignment_id}"
 
 
 class ScheduleDraft(DistrictOwned):
