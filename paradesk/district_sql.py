@@ -97,6 +97,7 @@ class Scope:
     outer_covered: frozenset[str]
     depth: int
     main_table: str
+    owner: exp.Expression | None = None
 
     def alias_of(self, column: exp.Column) -> str | None:
         """The alias a column belongs to; an unqualified one belongs to the only source, if one."""
@@ -141,7 +142,7 @@ class Statement:
             return
         name = table.name.lower()
         alias = table.alias_or_name.lower()
-        scope = Scope({alias: name}, set(), frozenset(), 0, name)
+        scope = Scope({alias: name}, set(), frozenset(), 0, name, statement)
         where = statement.args.get("where")
         conditions = [where.this] if where is not None else []
         kind = "UPDATE" if isinstance(statement, exp.Update) else "DELETE"
@@ -166,7 +167,7 @@ class Statement:
         joins = query.args.get("joins") or []
         sources, joined, derived = self.sources_of(from_, joins)
         main = main_table or next(iter(sources.values()), "")
-        scope = Scope(sources, joined, outer - set(sources), depth, main)
+        scope = Scope(sources, joined, outer - set(sources), depth, main, query)
         where = query.args.get("where")
         conditions = [where.this] if where is not None else []
         conditions += [join.args["on"] for join in joins if join.args.get("on") is not None]
@@ -213,7 +214,7 @@ class Statement:
                 column_name(column)
                 for condition in conditions
                 for column in condition.find_all(exp.Column)
-                if scope.alias_of(column) == alias
+                if scope.alias_of(column) == alias and owner_of(column) is scope.owner
             }
         )
         by = ", ".join(columns) if columns else "nothing"
@@ -235,6 +236,11 @@ def child_queries(node: exp.Expression) -> Iterator[exp.Expression]:
                 yield from child_queries(on)
         elif not isinstance(child, exp.From):
             yield from child_queries(child)
+
+
+def owner_of(column: exp.Column) -> exp.Expression | None:
+    """The statement or query a column is written in (a subquery's columns are its own)."""
+    return column.find_ancestor(exp.Select, exp.Update, exp.Delete)
 
 
 def spread(covered: set[str], links: list[tuple[str, str]]) -> set[str]:
