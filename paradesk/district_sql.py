@@ -114,7 +114,7 @@ class Statement:
         self.sql = sql
         self.found: list[Offence] = []
 
-    def check(self, statement: exp.Expression) -> list[Offence]:
+    def check(self, statement: exp.Expr) -> list[Offence]:
         if isinstance(statement, exp.Insert):
             self.check_insert(statement)
         elif isinstance(statement, (exp.Update, exp.Delete)):
@@ -152,7 +152,7 @@ class Statement:
 
     # SELECT ---------------------------------------------------------------------------------
 
-    def check_query(self, query: exp.Expression, outer: frozenset[str], depth: int, main_table: str) -> None:
+    def check_query(self, query: exp.Expr, outer: frozenset[str], depth: int, main_table: str) -> None:
         """A SELECT (or a UNION of them) at some depth, with the aliases its enclosing query covers."""
         if isinstance(query, exp.SetOperation):
             for side in (query.this, query.expression):

@@ -252,7 +252,9 @@ def active_plans(
     if not plans:
         return by_student
     ids = list(plans)
-    measures = Measure.objects.filter(district_id=district_id, plan_id__in=ids, status__in=TAUGHT).order_by("goal__order", "name")
+    measures = Measure.objects.filter(district_id=district_id, plan_id__in=ids, status__in=TAUGHT).order_by(
+        "goal__order", "name"
+    )
     goal_fields = (
         "goal__text",
         "goal__discipline",
@@ -266,7 +268,9 @@ def active_plans(
     plan_rows(
         plans,
         "accommodations",
-        Accommodation.objects.filter(district_id=district_id, plan_id__in=ids).values("id", "plan_id", "wording", "log_delivery"),
+        Accommodation.objects.filter(district_id=district_id, plan_id__in=ids).values(
+            "id", "plan_id", "wording", "log_delivery"
+        ),
     )
     plan_rows(
         plans,
@@ -278,7 +282,9 @@ def active_plans(
     plan_rows(
         plans,
         "abc_options",
-        AbcOption.objects.filter(district_id=district_id, plan_id__in=ids).values("id", "plan_id", "category", "label"),
+        AbcOption.objects.filter(district_id=district_id, plan_id__in=ids).values(
+            "id", "plan_id", "category", "label"
+        ),
     )
     behaviors = TargetBehavior.objects.filter(district_id=district_id, plan_id__in=ids).order_by("pk")
     plan_rows(plans, "target_behaviors", behaviors.values("id", "plan_id", "name"))
@@ -342,7 +348,8 @@ def today_for(staff: Staff, now: datetime.datetime | None = None, *, with_blocks
     """Everything the Today page shows the person, read in a fixed number of queries."""
     moment = now or timezone.now()
     assignments = assignments_today(staff)
-    plans = active_plans((a.student_id for a in assignments), staff.district_id) if assignments else {}
+    district_id = staff.district_id
+    plans = active_plans((a.student_id for a in assignments), district_id) if district_id else {}
     students = [
         StudentToday(
             student=a.student,

@@ -62,7 +62,9 @@ def block_and_coverage() -> tuple[ParaBlock, CoverageAssignment, Assignment]:
         support_type=block.support_type,
     )
     student = StudentFactory.create(district_id=block.district_id)
-    assignment = AssignmentFactory.create(student=student, staff=StaffFactory.create(district=block.school.district))
+    assignment = AssignmentFactory.create(
+        student=student, staff=StaffFactory.create(district=block.school.district)
+    )
     return block, row, assignment
 
 
