@@ -451,7 +451,7 @@ class ParaBlockFactory(factory.django.DjangoModelFactory[ParaBlock]):
     @factory.post_generation
     def students(obj: ParaBlock, create: bool, extracted: list[Student] | None, **kwargs: object) -> None:  # noqa: N805
         if create and extracted:
-            obj.students.set(extracted)
+            obj.students.set(extracted, through_defaults={"district_id": obj.district_id})
 
 
 class QualificationFactory(factory.django.DjangoModelFactory[Qualification]):

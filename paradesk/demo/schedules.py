@@ -37,6 +37,7 @@ from paradesk.schedules.models import (
     DayTypeKind,
     DutyKind,
     ParaBlock,
+    ParaBlockStudent,
     Qualification,
     StaffQualification,
     SupportNeed,
@@ -214,9 +215,8 @@ class DemoWeek:
             if team.group:
                 self.group_week(team.para, team.group, elementary)
         ParaBlock.objects.bulk_create(block for block, _students in self.blocks)
-        through = ParaBlock.students.through
-        through.objects.bulk_create(
-            through(parablock_id=block.pk, student_id=student.pk)
+        ParaBlockStudent.objects.bulk_create(
+            ParaBlockStudent(district_id=block.district_id, parablock_id=block.pk, student_id=student.pk)
             for block, students in self.blocks
             for student in students
         )

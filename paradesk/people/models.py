@@ -72,6 +72,21 @@ class District(LocalDays, models.Model):
         return bool(kinds & set(self.mfa_role_kinds))
 
 
+class DistrictOwned(models.Model):
+    """A table whose rows belong to one district: the rule for every table of student data.
+
+    The district is on every row, and every query names it, even where a join would already say
+    which district a row is in: districts never see each other and a leaving district takes its
+    rows with it by one filter, and on distributed PostgreSQL (Citus) the district is the
+    distribution key, so a query that names it runs on one node
+    (docs/architecture.md#the-district-as-distribution-key). A foreign key is indexed."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
 class School(LocalDays, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
@@ -160,11 +175,10 @@ class RoleQuerySet(models.QuerySet["Role"]):
         return self.filter(active=True)
 
 
-class Role(models.Model):
+class Role(DistrictOwned):
     """A staff member's role at one school, or across the district for a district administrator."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="roles")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="roles", null=True, blank=True)
     kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
@@ -294,12 +308,11 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         return self.filter(ended_at__isnull=True)
 
 
-class Assignment(models.Model):
+class Assignment(DistrictOwned):
     """A staff member on a student's team, in a team role, between two dates; ending it
     (`ended_at`) ends its access at that moment, whatever its end date says."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="assignments")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="assignments")
     team_role = models.CharField(_("role on the team"), max_length=20, choices=TeamRole.choices)
@@ -393,11 +406,10 @@ class Assignment(models.Model):
         return others.exclude(pk=self.pk)
 
 
-class ClassSection(models.Model):
+class ClassSection(DistrictOwned):
     """A class a general-education teacher teaches; its enrollments show which students they teach."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="sections")
     name = models.CharField(_("class name"), max_length=200)
     teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="sections")
@@ -410,9 +422,8 @@ class ClassSection(models.Model):
         return self.name
 
 
-class Enrollment(models.Model):
+class Enrollment(DistrictOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     section = models.ForeignKey(ClassSection, on_delete=models.CASCADE, related_name="enrollments")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrollments")
 

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from paradesk.people.models import Discipline, District, Staff, Student
+from paradesk.people.models import Discipline, DistrictOwned, Staff, Student
 from paradesk.plans import units
 
 
@@ -40,9 +40,8 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         return self.filter(status=PlanStatus.ACTIVE)
 
 
-class Plan(models.Model):
+class Plan(DistrictOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="plans")
     kind = models.CharField(_("kind of plan"), max_length=8, choices=PlanKind.choices)
     # All versions of one plan share a lineage; version counts up from 1.
@@ -97,9 +96,8 @@ class Plan(models.Model):
         return moment < self.ended_at
 
 
-class ReportingPeriod(models.Model):
+class ReportingPeriod(DistrictOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting_periods")
     name = models.CharField(_("name"), max_length=100)
     start_date = models.DateField(_("start date"))
@@ -117,9 +115,8 @@ class ReportingPeriod(models.Model):
         return self.name
 
 
-class Goal(models.Model):
+class Goal(DistrictOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
     area = models.CharField(_("area"), max_length=100)
     text = models.TextField(_("goal as written"))
@@ -141,11 +138,10 @@ class Goal(models.Model):
         return f"goal {self.id}"
 
 
-class TargetBehavior(models.Model):
+class TargetBehavior(DistrictOwned):
     """A behavior a behavior plan targets, defined so two observers would score it alike."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="target_behaviors")
     name = models.CharField(_("behavior"), max_length=200)
     operational_definition = models.TextField(_("operational definition"))
@@ -175,9 +171,8 @@ class StrategyKind(models.TextChoices):
     CONSEQUENCE = "consequence", _("Consequence (response)")
 
 
-class BehaviorStrategy(models.Model):
+class BehaviorStrategy(DistrictOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="strategies")
     kind = models.CharField(_("kind"), max_length=12, choices=StrategyKind.choices)
     text = models.TextField(_("strategy"))
@@ -196,11 +191,10 @@ class AbcCategory(models.TextChoices):
     CONSEQUENCE = "consequence", _("Consequence")
 
 
-class AbcOption(models.Model):
+class AbcOption(DistrictOwned):
     """A coded choice staff pick from on an ABC incident form."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="abc_options")
     category = models.CharField(_("category"), max_length=12, choices=AbcCategory.choices)
     label = models.CharField(_("option"), max_length=200)
@@ -285,11 +279,10 @@ class MeasureStatus(models.TextChoices):
     DISCONTINUED = "discontinued", _("Discontinued")
 
 
-class Measure(models.Model):
+class Measure(DistrictOwned):
     """How progress on a goal, or a target behavior, is measured (docs/field.md#measurement-methods)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measures", null=True, blank=True)
     target_behavior = models.ForeignKey(
@@ -429,9 +422,8 @@ class AccommodationCategory(models.TextChoices):
     MODIFICATION = "modification", _("Modification (changes what is expected)")
 
 
-class Accommodation(models.Model):
+class Accommodation(DistrictOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="accommodations")
     wording = models.TextField(_("wording, exactly as in the plan"))
     category = models.CharField(_("category"), max_length=14, choices=AccommodationCategory.choices)
@@ -461,9 +453,8 @@ class ServicePeriod(models.TextChoices):
     MONTH = "month", _("per month")
 
 
-class Service(models.Model):
+class Service(DistrictOwned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="services")
     kind = models.CharField(_("kind"), max_length=20, choices=ServiceKind.choices)
     name = models.CharField(_("service"), max_length=200)
@@ -500,11 +491,10 @@ class Service(models.Model):
         return self.minutes * self.frequency
 
 
-class Snapshot(models.Model):
+class Snapshot(DistrictOwned):
     """What every adult working with the student should know at a glance."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     student = models.OneToOneField(Student, on_delete=models.CASCADE, related_name="snapshot")
     strengths = models.TextField(_("strengths"), blank=True)
     interests = models.TextField(_("interests"), blank=True)
@@ -520,12 +510,11 @@ class Snapshot(models.Model):
         return f"snapshot {self.id}"
 
 
-class ParaDirection(models.Model):
+class ParaDirection(DistrictOwned):
     """What a para does for a goal or measure, and why (34 CFR 300.323(d): each provider is told
     their specific duties)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="directions")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="directions", null=True, blank=True)
     measure = models.ForeignKey(

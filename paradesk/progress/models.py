@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from paradesk.people.models import District, School, Staff, Student
+from paradesk.people.models import DistrictOwned, School, Staff, Student
 from paradesk.plans.models import Measure, Plan, ReportingPeriod
 from paradesk.recording.models import Observation
 
@@ -27,12 +27,11 @@ class PhaseKind(models.TextChoices):
     MAINTENANCE = "maintenance", _("Maintenance probes")
 
 
-class PhaseChange(models.Model):
+class PhaseChange(DistrictOwned):
     """A phase-change line on a measure's graph: trend and decision rules restart after it; a new
     baseline phase restarts the baseline and the aimline too."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="phase_changes")
     starts_on = models.DateField(_("starts on"))
     kind = models.CharField(
@@ -50,12 +49,11 @@ class PhaseChange(models.Model):
         return f"phase change {self.id}"
 
 
-class AimlineAdjustment(models.Model):
+class AimlineAdjustment(DistrictOwned):
     """The teacher redraws the aimline: from a start (date, value) to a target (date, value). The
     latest adjustment replaces the aimline drawn from the baseline."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="aimline_adjustments")
     start_date = models.DateField(_("starts on"))
     start_value = models.FloatField(_("starting value"))
@@ -77,12 +75,11 @@ class AimlineAdjustment(models.Model):
         return f"aimline {self.id}"
 
 
-class AgreementCheck(models.Model):
+class AgreementCheck(DistrictOwned):
     """Two observations of one session by two independent observers, paired by a teacher. The
     primary observation is the one graphed; the second observer's is kept out of the data path."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="agreement_checks")
     primary = models.ForeignKey(Observation, on_delete=models.PROTECT, related_name="+")
     secondary = models.OneToOneField(
@@ -105,12 +102,11 @@ class AgreementCheck(models.Model):
         return f"agreement {self.id}"
 
 
-class FidelityCheck(models.Model):
+class FidelityCheck(DistrictOwned):
     """A licensed teacher watches a para carry out a plan: each step yes / no / not applicable
     (docs/field.md#fidelity). ``steps`` is ``[{"step": text, "result": "yes"|"no"|"na"}, ...]``."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -136,12 +132,11 @@ class Descriptor(models.TextChoices):
     NOT_INTRODUCED = "not_introduced", _("Not yet introduced")
 
 
-class ProgressEntry(models.Model):
+class ProgressEntry(DistrictOwned):
     """One goal's (measure's) line in a progress report for a reporting period: the descriptor the
     data proposes, the one the teacher decides, and the teacher's narrative."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="progress_entries")
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="progress_entries")
     proposed = models.CharField(
@@ -168,11 +163,10 @@ class BatchStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ReportBatch(models.Model):
+class ReportBatch(DistrictOwned):
     """Progress reports for a caseload or a school, made by a background task into one PDF."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     period_ending_from = models.DateField(_("reporting periods ending from"))
@@ -194,7 +188,7 @@ class ReportBatch(models.Model):
         return f"report batch {self.id}"
 
 
-class MeasureSummary(models.Model):
+class MeasureSummary(DistrictOwned):
     """What the team dashboard reads of one measure's progress (its session days and what the
     decision rules, mastery, the independence trend and agreement say), kept so that a morning's
     dashboard need not read and analyse every session again.
@@ -205,7 +199,6 @@ class MeasureSummary(models.Model):
     every row loses nothing (paradesk.progress.summaries)."""
 
     measure = models.OneToOneField(Measure, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     stamp = models.CharField(max_length=64)
     summary = models.JSONField()
     computed_at = models.DateTimeField(default=timezone.now)

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from paradesk.people.models import District, Staff, Student
+from paradesk.people.models import DistrictOwned, Staff, Student
 from paradesk.plans.models import (
     Accommodation,
     Measure,
@@ -33,12 +33,11 @@ class RecordQuerySet[R: models.Model](models.QuerySet[R]):
         return self.filter(voided_at__isnull=False)
 
 
-class Record(models.Model):
+class Record(DistrictOwned):
     """What every recorded fact carries: its device-made id, who recorded it where and when, and its
     correction and void history."""
 
     id = models.UUIDField(primary_key=True, editable=False)  # made by the recording device
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     device = models.CharField(_("device"), max_length=64, blank=True)

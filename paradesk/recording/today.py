@@ -228,13 +228,16 @@ def plan_rows(plans: dict[uuid.UUID, PlanContents], name: str, rows: Iterable[An
         getattr(plans[row["plan_id"]], name).append(row)
 
 
-def active_plans(student_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[PlanContents]]:
-    """Active plans with what the device needs offline, by student, in seven queries."""
+def active_plans(
+    student_ids: Iterable[uuid.UUID], district_id: uuid.UUID
+) -> dict[uuid.UUID, list[PlanContents]]:
+    """Active plans with what the device needs offline, by student, in seven queries, each naming
+    the district (docs/architecture.md#the-district-as-distribution-key)."""
     by_student: dict[uuid.UUID, list[PlanContents]] = defaultdict(list)
     plans: dict[uuid.UUID, PlanContents] = {}
     found = (
         Plan.objects.active()
-        .filter(student_id__in=list(student_ids))
+        .filter(district_id=district_id, student_id__in=list(student_ids))
         .order_by("kind", "-version")
         .values_list("id", "student_id")
     )
@@ -244,7 +247,9 @@ def active_plans(student_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[PlanC
     if not plans:
         return by_student
     ids = list(plans)
-    measures = Measure.objects.filter(plan_id__in=ids, status__in=TAUGHT).order_by("goal__order", "name")
+    measures = Measure.objects.filter(district_id=district_id, plan_id__in=ids, status__in=TAUGHT).order_by(
+        "goal__order", "name"
+    )
     goal_fields = (
         "goal__text",
         "goal__discipline",
@@ -252,27 +257,31 @@ def active_plans(student_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[PlanC
         "target_behavior__operational_definition",
     )
     plan_rows(plans, "measures", measures.values(*MEASURE_FIELDS, *goal_fields))
-    directions = ParaDirection.objects.filter(plan_id__in=ids).order_by("pk")
+    directions = ParaDirection.objects.filter(district_id=district_id, plan_id__in=ids).order_by("pk")
     fields = ("id", "plan_id", "goal_id", "measure_id", *DIRECTION_FIELDS)
     plan_rows(plans, "directions", directions.values(*fields))
     plan_rows(
         plans,
         "accommodations",
-        Accommodation.objects.filter(plan_id__in=ids).values("id", "plan_id", "wording", "log_delivery"),
+        Accommodation.objects.filter(district_id=district_id, plan_id__in=ids).values(
+            "id", "plan_id", "wording", "log_delivery"
+        ),
     )
     plan_rows(
         plans,
         "services",
-        Service.objects.filter(plan_id__in=ids).values(
+        Service.objects.filter(district_id=district_id, plan_id__in=ids).values(
             "id", "plan_id", "name", "minutes", "frequency", "period"
         ),
     )
     plan_rows(
         plans,
         "abc_options",
-        AbcOption.objects.filter(plan_id__in=ids).values("id", "plan_id", "category", "label"),
+        AbcOption.objects.filter(district_id=district_id, plan_id__in=ids).values(
+            "id", "plan_id", "category", "label"
+        ),
     )
-    behaviors = TargetBehavior.objects.filter(plan_id__in=ids).order_by("pk")
+    behaviors = TargetBehavior.objects.filter(district_id=district_id, plan_id__in=ids).order_by("pk")
     plan_rows(plans, "target_behaviors", behaviors.values("id", "plan_id", "name"))
     return by_student
 
@@ -285,12 +294,12 @@ def snapshot_of(student: Student) -> Snapshot | None:
 
 
 def observations_this_week(
-    measure_ids: list[uuid.UUID], since: datetime.datetime
+    measure_ids: list[uuid.UUID], since: datetime.datetime, district_id: uuid.UUID
 ) -> dict[uuid.UUID, list[tuple[uuid.UUID, datetime.datetime]]]:
     """(session, start) of each current observation of the measures since an instant, by measure."""
     rows = (
         Observation.objects.current()
-        .filter(measure_id__in=measure_ids, started_at__gte=since)
+        .filter(district_id=district_id, measure_id__in=measure_ids, started_at__gte=since)
         .values_list("measure_id", "session_id", "started_at")
     )
     found: dict[uuid.UUID, list[tuple[uuid.UUID, datetime.datetime]]] = defaultdict(list)
@@ -334,7 +343,8 @@ def today_for(staff: Staff, now: datetime.datetime | None = None, *, with_blocks
     """Everything the Today page shows the person, read in a fixed number of queries."""
     moment = now or timezone.now()
     assignments = assignments_today(staff)
-    plans = active_plans(a.student_id for a in assignments)
+    district_id = staff.district_id
+    plans = active_plans((a.student_id for a in assignments), district_id) if district_id else {}
     students = [
         StudentToday(
             student=a.student,
@@ -345,7 +355,7 @@ def today_for(staff: Staff, now: datetime.datetime | None = None, *, with_blocks
         )
         for a in assignments
     ]
-    fill_measures(students)
+    fill_measures(students, staff.district_id)
     keep_providers_own_measures(students, provider_disciplines(staff, [a.student for a in assignments]))
     district_zone = staff.district.zone if staff.district else timezone.get_current_timezone()
     day = students[0].school_day.day if students else SchoolDay.at(moment, district_zone).day
@@ -363,15 +373,15 @@ def today_for(staff: Staff, now: datetime.datetime | None = None, *, with_blocks
     )
 
 
-def fill_measures(students: list[StudentToday]) -> None:
+def fill_measures(students: list[StudentToday], district_id: uuid.UUID | None) -> None:
     measure_ids = [m["id"] for s in students for plan in s.plans for m in plan.measures]
-    if not measure_ids:
+    if not measure_ids or district_id is None:
         return
     # A day before the earliest week start covers every school's time zone; each row is then placed
     # in its own school's day and week.
     earliest = min(s.school_day.week_start for s in students) - datetime.timedelta(days=1)
     since = datetime.datetime.combine(earliest, datetime.time.min, tzinfo=datetime.UTC)
-    seen = observations_this_week(measure_ids, since)
+    seen = observations_this_week(measure_ids, since, district_id)
     for item in students:
         zone = item.student.school.zone
         item.measures = [

@@ -187,7 +187,10 @@ def make_block(actor: Staff, draft: ScheduleDraft, row: dict[str, Any], starts: 
         room=row["room"],
         starts_on=starts,
     )
-    block.students.set(Student.objects.filter(id__in=student_ids, district_id=draft.district_id))
+    block.students.set(
+        Student.objects.filter(id__in=student_ids, district_id=draft.district_id),
+        through_defaults={"district_id": draft.district_id},
+    )
     record_block(actor, AuditAction.CREATE, block, student_ids)
     return block
 

@@ -57,7 +57,7 @@ def save_block(
     if not check.ok:
         raise ValidationError(dict(check.errors))
     block.save()
-    block.students.set(students)
+    block.students.set(students, through_defaults={"district_id": block.district_id})
     action = AuditAction.CREATE if creating else AuditAction.UPDATE
     record_block(actor, action, block, earlier | {s.pk for s in students}, () if creating else changed_fields)
     return check.warnings

@@ -45,6 +45,7 @@ from paradesk.schedules.minutes import ServiceTerms, month_of, required_per_week
 from paradesk.schedules.models import (
     BellPeriod,
     ParaBlock,
+    ParaBlockStudent,
     StaffQualification,
     SupportNeed,
     SupportType,
@@ -297,7 +298,7 @@ def familiar_pairs(paras: dict[uuid.UUID, Staff], students: set[uuid.UUID]) -> f
     assigned = Assignment.objects.filter(staff_id__in=paras, student_id__in=students).values_list(
         "staff_id", "student_id"
     )
-    through = ParaBlock.students.through.objects.filter(
+    through = ParaBlockStudent.objects.filter(
         parablock__para_id__in=paras, student_id__in=students
     ).values_list("parablock__para_id", "student_id")
     return frozenset((str(p), str(s)) for p, s in {*assigned, *through})

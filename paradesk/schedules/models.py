@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from paradesk.access.models import SecretLink
-from paradesk.people.models import ClassSection, District, School, Staff, Student
+from paradesk.people.models import ClassSection, DistrictOwned, School, Staff, Student
 
 # Absences, coverage and schedule drafts live in coverage/models.py; Django finds an app's models
 # through this module, so they are named here (the `as` marks them as re-exported).
@@ -35,6 +35,7 @@ from paradesk.schedules.coverage.models import Absence as Absence
 from paradesk.schedules.coverage.models import AbsenceReason as AbsenceReason
 from paradesk.schedules.coverage.models import CoverageAssignment as CoverageAssignment
 from paradesk.schedules.coverage.models import CoverageStatus as CoverageStatus
+from paradesk.schedules.coverage.models import CoverageTemporaryAssignment as CoverageTemporaryAssignment
 from paradesk.schedules.coverage.models import ScheduleDraft as ScheduleDraft
 
 
@@ -55,11 +56,10 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("Other closure")
 
 
-class BellSchedule(models.Model):
+class BellSchedule(DistrictOwned):
     """A school's day types, periods and calendar."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="bell_schedule")
     name = models.CharField(_("name"), max_length=100, default="Bell schedule")
     # The day type of a weekday that has no calendar entry.
@@ -111,11 +111,10 @@ class BellSchedule(models.Model):
         return self.default_day_type_id
 
 
-class DayType(models.Model):
+class DayType(DistrictOwned):
     """A kind of school day with its own bell times (regular, early release, late start, ...)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     bell_schedule = models.ForeignKey(BellSchedule, on_delete=models.CASCADE, related_name="day_types")
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(
@@ -142,11 +141,10 @@ def time_range(start: datetime.time, end: datetime.time) -> str:
     return f"{start:%H:%M}\N{EN DASH}{end:%H:%M}"
 
 
-class BellPeriod(models.Model):
+class BellPeriod(DistrictOwned):
     """A period of a day type: a name and times. Periods of one day type never overlap."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     day_type = models.ForeignKey(DayType, on_delete=models.CASCADE, related_name="periods")
     name = models.CharField(_("period"), max_length=60)
     start = models.TimeField(_("starts"))
@@ -203,12 +201,11 @@ def minutes_between(start: datetime.time, end: datetime.time) -> int:
     return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
-class CalendarDay(models.Model):
+class CalendarDay(DistrictOwned):
     """A date that differs from the default: a closure, or a school day of another day type (an
     early release, or a make-up day on a Saturday)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     bell_schedule = models.ForeignKey(BellSchedule, on_delete=models.CASCADE, related_name="calendar_days")
     date = models.DateField(_("date"))
     day_type = models.ForeignKey(
@@ -289,11 +286,10 @@ class ParaBlockQuerySet(models.QuerySet["ParaBlock"]):
         )
 
 
-class ParaBlock(models.Model):
+class ParaBlock(DistrictOwned):
     """One stretch of a para's week: where they are, doing what, with whom, under which teacher."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="para_blocks")
     para = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="para_blocks")
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
@@ -311,7 +307,11 @@ class ParaBlock(models.Model):
     support_type = models.CharField(_("support"), max_length=12, choices=SupportType.choices)
     duty_kind = models.CharField(_("duty"), max_length=10, choices=DutyKind.choices, blank=True)
     students = models.ManyToManyField(
-        Student, related_name="para_blocks", blank=True, verbose_name=_("students")
+        Student,
+        through="ParaBlockStudent",
+        related_name="para_blocks",
+        blank=True,
+        verbose_name=_("students"),
     )
     # The teacher who plans the activities and directs the para in the block (docs/field.md#para-supervision).
     teacher = models.ForeignKey(
@@ -422,14 +422,31 @@ class ParaBlock(models.Model):
         return minutes_between(*times) if times else 0
 
 
+class ParaBlockStudent(DistrictOwned):
+    """A student named in a para block. Explicit (it was Django's automatic table, whose name and
+    columns it keeps) so that the row carries its district like every table of student data
+    (docs/architecture.md#the-district-as-distribution-key); write it with
+    `block.students.set(students, through_defaults={"district_id": block.district_id})`."""
+
+    parablock = models.ForeignKey(ParaBlock, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "schedules_parablock_students"
+        # The automatic table's own unique pair, under the name it already has in the database.
+        unique_together = [("parablock", "student")]
+
+    def __str__(self) -> str:
+        return f"para block {self.parablock_id} student {self.student_id}"
+
+
 # Qualifications ---------------------------------------------------------------------------------
 
 
-class Qualification(models.Model):
+class Qualification(DistrictOwned):
     """Something a para is trained or able to do, from the district's catalogue."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=120)
     description = models.CharField(_("description"), max_length=300, blank=True)
     active = models.BooleanField(_("in use"), default=True)
@@ -448,11 +465,10 @@ class StaffQualificationQuerySet(models.QuerySet["StaffQualification"]):
         return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
 
 
-class StaffQualification(models.Model):
+class StaffQualification(DistrictOwned):
     """A qualification a staff member holds, until its expiry date (if it has one)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="qualifications")
     qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="holders")
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
@@ -472,12 +488,11 @@ class StaffQualification(models.Model):
         return self.expires_on is None or self.expires_on >= day
 
 
-class SupportNeed(models.Model):
+class SupportNeed(DistrictOwned):
     """A qualification whoever supports the student must hold: in every block, or only in blocks of
     one support type (e.g. lifting and toileting for 1:1 support)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="support_needs")
     qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="needed_by")
     # Blank: every block that names the student.

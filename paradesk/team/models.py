@@ -10,7 +10,7 @@ import uuid
 
 from django.db import models
 
-from paradesk.people.models import District, Staff
+from paradesk.people.models import DistrictOwned, Staff
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -18,12 +18,11 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         return self.filter(read_at__isnull=True)
 
 
-class Notification(models.Model):
+class Notification(DistrictOwned):
     """A message to one staff member in the app. The text is a key and its parameters, put in
     words (and translated) when shown, so the reader's language decides, not the writer's."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="notifications")
     key = models.CharField(max_length=40)
     params = models.JSONField(default=dict, blank=True)

@@ -29,6 +29,7 @@ ROOT = Path(paradesk.__file__).parent
 
 PURE = sorted(
     {
+        "paradesk.district_sql",
         "paradesk.plans.units",
         "paradesk.progress.agreement",
         "paradesk.progress.analysis",

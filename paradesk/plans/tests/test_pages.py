@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -48,7 +48,8 @@ PLAN_PAGES = ["plan_detail", "plan_edit"] + [
         "direction",
     ]
 ]
-ITEM_PAGES = {
+# Typed as models: their common base would be DistrictOwned, which has no `plan` to filter on.
+ITEM_PAGES: dict[str, type[models.Model]] = {
     "goal_edit": Goal,
     "measure_edit": Measure,
     "accommodation_edit": Accommodation,
@@ -481,7 +482,9 @@ def valid_data(part: str, plan: Plan) -> dict[str, str]:
     }[part]
 
 
-PART_MODELS = {name.removesuffix("_edit"): model for name, model in ITEM_PAGES.items()}
+PART_MODELS: dict[str, type[models.Model]] = {
+    name.removesuffix("_edit"): model for name, model in ITEM_PAGES.items()
+}
 
 
 @pytest.mark.parametrize("part", list(PART_MODELS))

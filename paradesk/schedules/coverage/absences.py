@@ -29,7 +29,7 @@ from paradesk.schedules.coverage.proposal import propose_coverage
 from paradesk.schedules.models import (
     STUDENT_SUPPORT,
     DutyKind,
-    ParaBlock,
+    ParaBlockStudent,
     StaffQualification,
     SupportNeed,
     SupportType,
@@ -214,11 +214,15 @@ class CoverageDay:
     def _add_familiar(self, student_ids: set[uuid.UUID]) -> None:
         """Paras who already know a student: a para assignment (now or before), or a block of theirs
         naming the student on any day."""
+        district_id = self.absence.district_id
         assigned = Assignment.objects.filter(
-            staff_id__in=self.paras, student_id__in=student_ids, start_date__lte=self.absence.date
+            district_id=district_id,
+            staff_id__in=self.paras,
+            student_id__in=student_ids,
+            start_date__lte=self.absence.date,
         ).values_list("staff_id", "student_id")
-        through = ParaBlock.students.through.objects.filter(
-            parablock__para_id__in=self.paras, student_id__in=student_ids
+        through = ParaBlockStudent.objects.filter(
+            district_id=district_id, parablock__para_id__in=self.paras, student_id__in=student_ids
         ).values_list("parablock__para_id", "student_id")
         self.familiar = set(assigned) | set(through)
 

@@ -215,7 +215,7 @@ def give_standing(actor: Staff, row: CoverageAssignment) -> None:
             start_date=row.date,
             end_date=row.date,
         )
-        row.temporary_assignments.add(assignment)
+        row.temporary_assignments.add(assignment, through_defaults={"district_id": row.district_id})
         audit.record(actor=actor, action=AuditAction.CREATE, obj=assignment, student_id=student_id)
 
 

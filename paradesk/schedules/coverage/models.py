@@ -22,13 +22,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from paradesk.people.models import Assignment, District, School, Staff
+from paradesk.people.models import Assignment, DistrictOwned, School, Staff
 
 __all__ = [
     "Absence",
     "AbsenceReason",
     "CoverageAssignment",
     "CoverageStatus",
+    "CoverageTemporaryAssignment",
     "ScheduleDraft",
 ]
 
@@ -47,11 +48,10 @@ class AbsenceQuerySet(models.QuerySet["Absence"]):
         return self.filter(date=day)
 
 
-class Absence(models.Model):
+class Absence(DistrictOwned):
     """A para away on one date: all day, or from a start to an end time (school time)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="absences")
     para = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="absences", verbose_name=_("para"))
     date = models.DateField(_("date"))
@@ -106,11 +106,10 @@ class CoverageStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
 
 
-class CoverageAssignment(models.Model):
+class CoverageAssignment(DistrictOwned):
     """One block of the absent para on the absence's date, and who covers it (nobody: uncovered)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="coverage")
     # Rebuilding the week removes old blocks; the row keeps what the block was that day.
     block = models.ForeignKey(
@@ -138,7 +137,9 @@ class CoverageAssignment(models.Model):
     uncovered_reason = models.CharField(max_length=30, blank=True)
     accepted_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     accepted_at = models.DateTimeField(null=True, blank=True)
-    temporary_assignments = models.ManyToManyField(Assignment, blank=True, related_name="+")
+    temporary_assignments = models.ManyToManyField(
+        Assignment, through="CoverageTemporaryAssignment", blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["rank", "start_time"]
@@ -158,12 +159,28 @@ class CoverageAssignment(models.Model):
         return self.status == CoverageStatus.ACCEPTED
 
 
-class ScheduleDraft(models.Model):
+class CoverageTemporaryAssignment(DistrictOwned):
+    """A one-day team assignment an accepted coverage row gave. Explicit (it was Django's automatic
+    table, whose name and columns it keeps) so that the row carries its district
+    (docs/architecture.md#the-district-as-distribution-key)."""
+
+    coverageassignment = models.ForeignKey(CoverageAssignment, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "schedules_coverageassignment_temporary_assignments"
+        # The automatic table's own unique pair, under the name it already has in the database.
+        unique_together = [("coverageassignment", "assignment")]
+
+    def __str__(self) -> str:
+        return f"coverage {self.coverageassignment_id} assignment {self.assignment_id}"
+
+
+class ScheduleDraft(DistrictOwned):
     """A school's week as the solver proposed it, kept until an administrator accepts it (or builds
     again). `blocks` and `shortfalls` are plain JSON made by `builder.py`."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="schedule_drafts")
     week_of = models.DateField(_("week of"))
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
