@@ -1,8 +1,11 @@
-"""What the served benchmarks share (concurrent_sync.py, chaos_sync.py, load.py): a throwaway data
-folder and database, Django set up in this process, paras with API tokens and sessions, gunicorn
-serving the app in its own process group (so it can be killed whole), a keep-alive HTTP client, and
-re-running a script under a throwaway PostgreSQL cluster (scripts/with-postgres).
+"""What every benchmark that needs Django shares: a throwaway data folder and database, Django set up
+in this process and migrated (`set_up_django`, or `with_django` around a whole run), re-running a
+script under a throwaway PostgreSQL cluster (scripts/with-postgres), signing a staff member in
+(`signed_in`, `session_cookie`) and timing pages in-process against the bare-template floor. The served
+benchmarks (concurrent_sync.py, chaos_sync.py, load.py) also use its paras with API tokens, gunicorn
+in its own process group (so it can be killed whole) and a keep-alive HTTP client.
 
+The pure benchmarks (district_analysis.py, schedule_solver.py) use no Django and none of this.
 Not a benchmark: run_all.py skips modules whose name starts with `_`.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import http.client
+import itertools
 import json
 import os
 import select
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +37,13 @@ POSTGRES_CHILD = "--postgres-child"
 # What a request can fail with on the way: refused, reset, timed out, cut short, a garbled answer.
 NETWORK_ERRORS = (OSError, http.client.HTTPException)
 
+# In-process page timing: requests of a page, and warm-up requests before them.
+PAGE_REQUESTS = 200
+PAGE_WARM_UP = 5
+
 if TYPE_CHECKING:
+    from django.test import Client
+
     from paradesk.people.models import Staff, Student
     from paradesk.plans.models import Measure
     from paradesk.testing import Personas
@@ -76,6 +87,16 @@ def set_up_django() -> str:
     return data_dir
 
 
+def with_django(run: Callable[[], int]) -> int:
+    """`run` (a benchmark's exit status) on a throwaway database set up by `set_up_django`, whose
+    folder is removed afterwards whatever happens."""
+    data_dir = set_up_django()
+    try:
+        return run()
+    finally:
+        clean_up(data_dir)
+
+
 def clean_up(data_dir: str) -> None:
     from django.db import connections
 
@@ -101,12 +122,23 @@ def rerun_under_postgres(script: str, port: str) -> int:
     PostgreSQL's binaries are not installed."""
     name = Path(script).stem
     if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
-        print(f"{name}: PostgreSQL's server binaries are not installed: skipping the PostgreSQL run.")
+        print(
+            f"{name}: PostgreSQL's server binaries are not installed (apt-get install postgresql-15): "
+            "skipping the PostgreSQL run."
+        )
         return 0
     env = {**os.environ, "PARADESK_PG_PORT": port}
     args = [a for a in sys.argv[1:] if a != "--sqlite"]
     command = [str(ROOT / "scripts" / "with-postgres"), sys.executable, script, POSTGRES_CHILD, *args]
     return subprocess.run(command, env=env, check=False).returncode
+
+
+def then_under_postgres(status: int, script: str, port: str) -> int:
+    """After a SQLite run that passed, the same script under PostgreSQL (`rerun_under_postgres`),
+    unless this is that run already or `--sqlite` asks for SQLite only; else `status` as it is."""
+    if status != 0 or on_postgres() or "--sqlite" in sys.argv:
+        return status
+    return rerun_under_postgres(script, port)
 
 
 # People -----------------------------------------------------------------------------------------------------
@@ -144,14 +176,84 @@ def para_on_student(personas: Personas, number: int, prefix: str = "bench") -> P
     return Para(staff, ApiToken.issue(staff, "benchmark")[1], students=[student])
 
 
-def session_cookie(staff: Staff) -> str:
-    """A signed-in session for `staff`, as the sign-in page leaves one (Django's own login)."""
-    from django.conf import settings
+def signed_in(staff: Staff) -> Client:
+    """Django's test client with `staff` signed in, as the sign-in page leaves her (Django's own login)."""
     from django.test import Client
 
     client = Client()
     client.force_login(staff)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return client
+
+
+def session_cookie(staff: Staff) -> str:
+    """A signed-in session for `staff`, as a `Cookie` header for requests from outside the process."""
+    from django.conf import settings
+
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={signed_in(staff).cookies[name].value}"
+
+
+# Pages in-process -------------------------------------------------------------------------------------------
+
+
+def timed_ms(action: Callable[[], object], times: int) -> list[float]:
+    samples = []
+    for _ in range(times):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def p50(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[18]
+
+
+def floor_ms() -> float:
+    """Rendering the base template alone, with no request and so no context processors or queries:
+    the pages' floor."""
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+
+    def render() -> str:
+        return render_to_string("web/base.html")
+
+    with CaptureQueriesContext(connection) as queries:
+        render()
+    assert not queries.captured_queries, "the floor must make no queries"
+    timed_ms(render, PAGE_WARM_UP)
+    return p50(timed_ms(render, PAGE_REQUESTS))
+
+
+def get_ok(client: Client, url: str) -> None:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}, not 200")
+
+
+def page_queries(staff: Staff, url: str) -> int:
+    """Queries of one request, after a first one has filled the session and template caches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(staff)
+    get_ok(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        get_ok(client, url)
+    return len(queries.captured_queries)
+
+
+def measure_page(client: Client, urls: list[str]) -> list[float]:
+    """Server time of PAGE_REQUESTS requests cycling through the urls, after a few to warm caches."""
+    for url in urls[:PAGE_WARM_UP]:
+        get_ok(client, url)
+    cycle = itertools.cycle(urls)
+    return timed_ms(lambda: get_ok(client, next(cycle)), PAGE_REQUESTS)
 
 
 # Serving ----------------------------------------------------------------------------------------------------

@@ -55,12 +55,11 @@ from _common import (
     clean_up,
     database_label,
     load_average,
-    on_postgres,
     para_on_student,
     quick,
-    rerun_under_postgres,
     set_up_django,
     sync_body,
+    then_under_postgres,
 )
 
 RECORDS = 500 if quick() else 10_000
@@ -537,7 +536,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    status = main()
-    if status == 0 and not on_postgres() and "--sqlite" not in sys.argv:
-        status = rerun_under_postgres(__file__, PG_PORT)
-    sys.exit(status)
+    sys.exit(then_under_postgres(main(), __file__, PG_PORT))

@@ -18,33 +18,20 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from _common import with_django
 
 if TYPE_CHECKING:
     from paradesk.people.models import School, Staff
 
-ROOT = Path(__file__).resolve().parent.parent
 PARAS, STUDENTS, PERIODS, RUNS = 40, 120, 7, 20
 MONDAY = datetime.date(2026, 11, 16)
-
-
-def set_up_django(data_dir: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["PARADESK_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "paradesk.settings"
-    import django
-
-    django.setup()
 
 
 def coverage_exists() -> str | None:
@@ -133,9 +120,10 @@ def timed(action: Callable[[], object], runs: int) -> list[float]:
 
 
 def run() -> int:
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    missing = coverage_exists()
+    if missing:
+        print(missing)
+        return 2
     started = time.perf_counter()
     admin, school = build_school()
     print(
@@ -184,18 +172,5 @@ def run() -> int:
     return 0
 
 
-def main() -> int:
-    data_dir = tempfile.mkdtemp(prefix="paradesk-bench-coverage-")
-    try:
-        set_up_django(data_dir)
-        missing = coverage_exists()
-        if missing:
-            print(missing)
-            return 2
-        return run()
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(with_django(run))

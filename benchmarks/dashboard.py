@@ -18,17 +18,12 @@ from __future__ import annotations
 
 import datetime
 import random
-import shutil
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from student_pages import floor_ms, get_ok, p50, p95, page_queries, set_up_django, signed_in, timed_ms
+from _common import floor_ms, get_ok, p50, p95, page_queries, signed_in, timed_ms, with_django
 
 MEASURES_PER_STUDENT = 6
 SESSIONS_PER_MEASURE = 120
@@ -225,7 +220,6 @@ def agreement_checks(observations: list[Observation], author: Staff, since: date
 
 
 def run() -> int:
-    from django.core.management import call_command
     from django.urls import reverse
     from django.utils import timezone
 
@@ -236,7 +230,6 @@ def run() -> int:
     if missing:
         print(f"dashboard: FAILED. {missing}", file=sys.stderr)
         return 2
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     school = SchoolFactory.create()
     bell_schedule_for(school)
@@ -307,14 +300,5 @@ def cold_queries(staff: Staff, url: str) -> int:
     return len(queries.captured_queries)
 
 
-def main() -> int:
-    data_dir = tempfile.mkdtemp(prefix="paradesk-bench-")
-    try:
-        set_up_django(data_dir)
-        return run()
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(with_django(run))

@@ -20,18 +20,14 @@ from __future__ import annotations
 import datetime
 import http.client
 import json
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import then_under_postgres, with_django
+
 BATCHES = 40
 BATCH_SIZE = 500
 PG_PORT = "54341"  # not the tests' 54329, so a test run elsewhere on the machine does not collide
@@ -42,29 +38,6 @@ if TYPE_CHECKING:
 
     from paradesk.plans.models import Measure
     from paradesk.testing import Personas
-
-
-def set_up_django(data_dir: str, postgres: bool) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["PARADESK_DATA_DIR"] = data_dir
-    if not postgres:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "paradesk.settings"
-    import django
-
-    django.setup()
-
-
-def create_postgres_database() -> None:
-    """The throwaway cluster has only the maintenance database: make the one DATABASE_URL names."""
-    import psycopg
-    from django.conf import settings
-
-    db: dict[str, Any] = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True
-    ) as conn:
-        conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
 
 
 def sync_exists() -> str | None:
@@ -117,6 +90,8 @@ FACTS: dict[str, Any] = {
 
 def batch(personas: Personas, measures: list[Measure], index: int) -> list[dict[str, Any]]:
     """500 records: 100 sessions with two observations each, and 40 of each log kind."""
+    from django.utils import timezone
+
     from paradesk.plans.models import AbcOption, Accommodation, Service
 
     now = datetime.datetime.now(datetime.UTC)
@@ -150,7 +125,7 @@ def batch(personas: Personas, measures: list[Measure], index: int) -> list[dict[
                     **times,
                 )
             )
-    today = now.date().isoformat()
+    today = timezone.localdate().isoformat()  # the school's date: UTC's is a day ahead in the evening
     for n in range(40):
         at = (now - datetime.timedelta(minutes=n)).isoformat()
         records += [
@@ -272,7 +247,6 @@ def count_rows() -> int:
 
 
 def run() -> int:
-    from django.core.management import call_command
     from django.db import connection
 
     from paradesk.access.models import AuditEntry
@@ -281,7 +255,6 @@ def run() -> int:
     if missing:
         print(f"ingest: FAILED. {missing}", file=sys.stderr)
         return 2
-    call_command("migrate", verbosity=0)
     personas, measures, token = build()
     batches = [batch(personas, measures, i) for i in range(BATCHES)]
     last_audit = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -310,33 +283,5 @@ def run() -> int:
     return 0
 
 
-def postgres_run() -> int:
-    """This script again, under a throwaway PostgreSQL cluster."""
-    if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
-        print(
-            "ingest: PostgreSQL's server binaries are not installed (apt-get install postgresql-15): "
-            "skipping the PostgreSQL run."
-        )
-        return 0
-    env = {**os.environ, "PARADESK_PG_PORT": PG_PORT}
-    command = [str(ROOT / "scripts" / "with-postgres"), sys.executable, __file__, "--postgres-child"]
-    return subprocess.run(command, env=env, check=False).returncode
-
-
-def main() -> int:
-    child = "--postgres-child" in sys.argv
-    data_dir = tempfile.mkdtemp(prefix="paradesk-bench-")
-    try:
-        set_up_django(data_dir, postgres=child)
-        if child:
-            create_postgres_database()
-        status = run()
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-    if child or "--sqlite" in sys.argv or status != 0:
-        return status
-    return postgres_run()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(then_under_postgres(with_django(run), __file__, PG_PORT))

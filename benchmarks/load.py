@@ -57,11 +57,12 @@ from _common import (
     on_postgres,
     percentile,
     quick,
-    rerun_under_postgres,
     session_cookie,
     set_up_django,
+    signed_in,
     statuses,
     sync_body,
+    then_under_postgres,
 )
 
 PARAS = 20 if quick() else 200
@@ -221,8 +222,7 @@ def queries_per_request(para: Para) -> dict[str, int]:
 
     rng = random.Random(SEED)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {para.token}")
-    browser = Client()
-    browser.force_login(para.staff)
+    browser = signed_in(para.staff)
     counts = {}
     for kind, call in (
         (
@@ -351,7 +351,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    status = main()
-    if status == 0 and not on_postgres() and "--sqlite" not in sys.argv:
-        status = rerun_under_postgres(__file__, PG_PORT)
-    sys.exit(status)
+    sys.exit(then_under_postgres(main(), __file__, PG_PORT))

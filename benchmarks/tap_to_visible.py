@@ -12,17 +12,13 @@ Run: .venv/bin/python benchmarks/tap_to_visible.py
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from student_pages import set_up_django
+from _common import p95, signed_in, with_django
 
 TAPS = 200
 AIM_MS = 50.0
@@ -68,10 +64,6 @@ FLOOR_TIMES = """async (taps) => {
 }"""
 
 
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[18]
-
-
 def serve() -> tuple[Any, str]:
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
     from django.core.wsgi import get_wsgi_application
@@ -88,13 +80,10 @@ def serve() -> tuple[Any, str]:
 
 def para_session() -> tuple[str, str]:
     """The assigned para of the test personas, and a session cookie value signing her in."""
-    from django.test import Client
-
     from paradesk.testing import build_personas
 
     personas = build_personas()
-    client = Client()
-    client.force_login(personas.assigned_para)
+    client = signed_in(personas.assigned_para)
     return personas.measure.name, client.cookies["sessionid"].value
 
 
@@ -117,7 +106,6 @@ def measure(url: str, measure_name: str, session: str) -> tuple[list[float], lis
 
 
 def run() -> int:
-    from django.core.management import call_command
     from django.urls import NoReverseMatch, reverse
 
     try:
@@ -131,7 +119,6 @@ def run() -> int:
             file=sys.stderr,
         )
         return 2
-    call_command("migrate", verbosity=0)
     measure_name, session = para_session()
     server, url = serve()
     try:
@@ -147,14 +134,5 @@ def run() -> int:
     return 0
 
 
-def main() -> int:
-    data_dir = tempfile.mkdtemp(prefix="paradesk-bench-")
-    try:
-        set_up_django(data_dir)
-        return run()
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(with_django(run))

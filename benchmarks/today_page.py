@@ -11,25 +11,11 @@ Run: .venv/bin/python benchmarks/today_page.py
 from __future__ import annotations
 
 import datetime
-import shutil
 import sys
-import tempfile
 import uuid
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from student_pages import (
-    REQUESTS,
-    floor_ms,
-    measure_page,
-    p50,
-    p95,
-    page_queries,
-    set_up_django,
-    signed_in,
-)
+from _common import PAGE_REQUESTS, floor_ms, measure_page, p50, p95, page_queries, signed_in, with_django
 
 MEASURES_PER_STUDENT = 6
 AIM_MS = 50.0
@@ -95,7 +81,6 @@ def para_with_students(school: School, author: Staff, count: int) -> Staff:
 
 
 def run() -> int:
-    from django.core.management import call_command
     from django.urls import reverse
 
     from paradesk.people.models import RoleKind
@@ -105,7 +90,6 @@ def run() -> int:
     if missing:
         print(f"today_page: FAILED. {missing}", file=sys.stderr)
         return 2
-    call_command("migrate", verbosity=0)
     school = SchoolFactory.create()
     author = staff_with_role(school.district, school, RoleKind.SPED_TEACHER, "Bench Teacher")
     para_10 = para_with_students(school, author, 10)
@@ -118,7 +102,7 @@ def run() -> int:
     middle = p50(samples)
     print(
         f"today p50 {middle:.1f} ms = {middle / floor:.1f}x floor ({floor:.2f} ms), "
-        f"p95 {p95(samples):.1f} ms over {REQUESTS} requests "
+        f"p95 {p95(samples):.1f} ms over {PAGE_REQUESTS} requests "
         f"(10 students, {10 * MEASURES_PER_STUDENT} measures; aim p50 < {AIM_MS:.0f} ms); "
         f"queries {at_10} at 10 students, {at_2} at 2 students"
     )
@@ -128,14 +112,5 @@ def run() -> int:
     return 0
 
 
-def main() -> int:
-    data_dir = tempfile.mkdtemp(prefix="paradesk-bench-")
-    try:
-        set_up_django(data_dir)
-        return run()
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(with_django(run))
