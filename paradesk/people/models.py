@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 import zoneinfo
+from collections.abc import Collection
 from functools import cached_property
 from typing import Any
 
@@ -85,6 +86,18 @@ class DistrictOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+def in_district[Rows: models.QuerySet[Any]](
+    rows: Rows, district: uuid.UUID | Collection[uuid.UUID], *through: str
+) -> Rows:
+    """The rows of the district (or of any of several), with the same condition on each related
+    table named in `through` (`"goal"`, `"plan__student"`), so that every table a join reaches names
+    it too (docs/architecture.md#the-district-as-distribution-key). A relation in `through` becomes
+    an inner join: name only relations that are never empty."""
+    column = "district_id" if isinstance(district, uuid.UUID) else "district_id__in"
+    prefixes = ["", *(f"{relation}__" for relation in through)]
+    return rows.filter(**{f"{prefix}{column}": district for prefix in prefixes})
 
 
 class School(LocalDays, models.Model):

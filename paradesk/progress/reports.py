@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from paradesk.access import audit
 from paradesk.access.models import AuditAction
-from paradesk.people.models import Staff, Student
+from paradesk.people.models import Staff, Student, in_district
 from paradesk.plans import figures
 from paradesk.plans.models import Goal, Measure, MeasureStatus, Method, Plan, ReportingPeriod
 from paradesk.progress import analysis, series
@@ -329,12 +329,9 @@ class Report:
 def measures_of(plans: Iterable[Plan]) -> list[Measure]:
     """The reported measures of the plans (goal measures, then behavior-plan measures), loaded as
     series.progress_of needs them."""
-    measures = (
-        Measure.objects.filter(plan__in=list(plans))
-        .exclude(method__in=UNREPORTED_METHODS)
-        .select_related("plan__student__school", "goal", "target_behavior")
-    )
-    return sorted(measures, key=measure_order)
+    chosen = list(plans)
+    measures = Measure.objects.filter(plan__in=chosen).exclude(method__in=UNREPORTED_METHODS)
+    return sorted(series.loaded_measures(measures, {p.district_id for p in chosen}), key=measure_order)
 
 
 def measure_order(measure: Measure) -> tuple[object, ...]:
@@ -349,9 +346,9 @@ def open_entries(
 ) -> dict[uuid.UUID, ProgressEntry]:
     """Each measure's entry for the period, made on first open; the stored proposal follows the data
     (late records change it), the teacher's decision never changes here."""
-    entries = ProgressEntry.objects.filter(period=period, measure_id__in=proposals).select_related(
-        "decided_by"
-    )
+    entries = in_district(
+        ProgressEntry.objects.filter(period=period, measure_id__in=proposals), period.district_id
+    ).select_related("decided_by")
     found = {entry.measure_id: entry for entry in entries}
     missing = [
         ProgressEntry(
@@ -411,7 +408,7 @@ def goals_of(plan: Plan) -> list[Goal]:
     cached = getattr(plan, "_report_goals", None)
     if cached is not None:
         return list(cached)
-    return list(Goal.objects.filter(plan=plan).order_by("order", "area"))
+    return list(in_district(Goal.objects.filter(plan=plan), plan.district_id).order_by("order", "area"))
 
 
 def section_of(measure: Measure) -> tuple[object, ReportSection]:
@@ -439,7 +436,8 @@ def reports_for(pairs: Sequence[tuple[Plan, ReportingPeriod]]) -> Iterable[Repor
     plans = {plan.pk: plan for plan, _period in pairs}
     measures = measures_of(plans.values())
     goals: dict[uuid.UUID, list[Goal]] = defaultdict(list)
-    for goal in Goal.objects.filter(plan_id__in=plans).order_by("order", "area"):
+    districts = {plan.district_id for plan in plans.values()}
+    for goal in in_district(Goal.objects.filter(plan_id__in=plans), districts).order_by("order", "area"):
         goals[goal.plan_id].append(goal)
     for plan in plans.values():
         plan._report_goals = goals.get(plan.pk, [])  # type: ignore[attr-defined]

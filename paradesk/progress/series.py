@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 
 from paradesk.access.record import school_time_zone
+from paradesk.people.models import in_district
 from paradesk.plans import units
 from paradesk.plans.models import DEFAULT_PROMPT_HIERARCHY, Measure, Method, PlanStatus
 from paradesk.progress import analysis
@@ -74,6 +76,30 @@ class MeasureProgress:
         return self.sessions[-1].day if self.sessions else None
 
 
+def districts_of(measures: Iterable[Measure]) -> set[uuid.UUID]:
+    """The districts of these measures (one, on every page), which each query of their data names."""
+    return {measure.district_id for measure in measures}
+
+
+def loaded_measures(measures: QuerySet[Measure], districts: set[uuid.UUID], *order: str) -> list[Measure]:
+    """The measures of these districts with their plan, student, school, goal and target behavior,
+    in one query whose every join names the district. A goal and a behavior are optional (left
+    joins), so their district goes in the join itself; `order` may name `district_goal__...`."""
+    wanted = in_district(measures, districts, "plan").annotate(
+        district_goal=FilteredRelation("goal", condition=Q(goal__district_id__in=districts)),
+        district_behavior=FilteredRelation(
+            "target_behavior", condition=Q(target_behavior__district_id__in=districts)
+        ),
+    )
+    # The type plugin does not know filtered relations by their names.
+    related = wanted.select_related("plan__student__school", "district_goal", "district_behavior")  # type: ignore[misc]
+    found: list[Measure] = list(related.order_by(*order))
+    for measure in found:  # read as measure.goal and measure.target_behavior, with no further query
+        Measure.goal.field.set_cached_value(measure, getattr(measure, "district_goal", None))
+        Measure.target_behavior.field.set_cached_value(measure, getattr(measure, "district_behavior", None))
+    return found
+
+
 def time_zone_of(measure: Measure) -> zoneinfo.ZoneInfo:
     return school_time_zone(measure.plan.student)
 
@@ -87,7 +113,8 @@ def lineages(measures: Sequence[Measure]) -> dict[uuid.UUID, list[uuid.UUID]]:
         wanted = {p for p in parent.values() if p is not None and p not in parent}
         if not wanted:
             break
-        parent.update(dict(Measure.objects.filter(pk__in=wanted).values_list("pk", "carried_from_id")))
+        earlier = in_district(Measure.objects.filter(pk__in=wanted), districts_of(measures))
+        parent.update(dict(earlier.values_list("pk", "carried_from_id")))
         parent.update({missing: None for missing in wanted if missing not in parent})
     for chain in found.values():
         while (up := parent.get(chain[-1])) is not None and up not in chain and len(chain) < MAX_VERSIONS:
@@ -185,13 +212,17 @@ OBSERVATION_FIELDS = (
 
 
 def observation_rows(
-    owner: dict[uuid.UUID, uuid.UUID], with_facts: set[uuid.UUID]
+    owner: dict[uuid.UUID, uuid.UUID], with_facts: set[uuid.UUID], districts: set[uuid.UUID]
 ) -> Iterator[tuple[Any, ...]]:
     """(id, measure id, started at, value, facts or None, recorder, setting) of the current
     observations (not corrected, not voided, not a second observer's), in time order per measure.
     Facts are read only where prompt levels are graphed: decoding every observation's JSON was the
-    largest single cost of the dashboard."""
-    current = Observation.objects.current().filter(agreement_as_secondary__isnull=True, value__isnull=False)
+    largest single cost of the dashboard. A second observer's record is left out by a NOT EXISTS
+    that names the district (a join could not name it without dropping the unpaired rows)."""
+    seconds = AgreementCheck.objects.filter(secondary_id=OuterRef("pk"), district_id=OuterRef("district_id"))
+    current = in_district(Observation.objects.current(), districts, "session").filter(
+        ~Exists(seconds), value__isnull=False
+    )
     ordered = ("started_at", "id")
     plain = [field for field in OBSERVATION_FIELDS if field != "facts"]
     yield from (
@@ -218,7 +249,7 @@ def sessions_by_lineage(
     factors = unit_factors(measures, owner)
     found: dict[uuid.UUID, list[Session]] = {measure.pk: [] for measure in measures}
     for pk, measure_id, started_at, value, facts, recorded_by_id, setting in observation_rows(
-        owner, prompted
+        owner, prompted, districts_of(measures)
     ):
         newest = owner[measure_id]
         day = started_at.astimezone(zones[newest]).date()
@@ -240,7 +271,8 @@ def unit_factors(measures: Sequence[Measure], owner: dict[uuid.UUID, uuid.UUID])
     if not earlier:
         return {}
     found: dict[uuid.UUID, float] = {}
-    for pk, method, unit in Measure.objects.filter(pk__in=earlier).values_list("pk", "method", "unit"):
+    rows = in_district(Measure.objects.filter(pk__in=earlier), districts_of(measures))
+    for pk, method, unit in rows.values_list("pk", "method", "unit"):
         now = newest[owner[pk]]
         source, target = units.unit_of(method, unit), units.unit_of(now.method, now.unit)
         if source is not None and target is not None and source != target:
@@ -272,9 +304,16 @@ def progress_of(
         chains = {measure.pk: chains[measure.pk] for measure in measures}
     owner = {old: newest for newest, chain in chains.items() for old in chain}
     sessions = sessions_by_lineage(measures, chains, until)
-    changes = grouped(PhaseChange.objects.filter(measure_id__in=owner), "measure_id", owner)
-    adjustments = grouped(AimlineAdjustment.objects.filter(measure_id__in=owner), "measure_id", owner)
-    checks = grouped(AgreementCheck.objects.filter(measure_id__in=owner), "measure_id", owner)
+    districts = districts_of(measures)
+    changes = grouped(
+        in_district(PhaseChange.objects.filter(measure_id__in=owner), districts), "measure_id", owner
+    )
+    adjustments = grouped(
+        in_district(AimlineAdjustment.objects.filter(measure_id__in=owner), districts), "measure_id", owner
+    )
+    checks = grouped(
+        in_district(AgreementCheck.objects.filter(measure_id__in=owner), districts), "measure_id", owner
+    )
     found: dict[uuid.UUID, MeasureProgress] = {}
     for measure in measures:
         zone = time_zone_of(measure)

@@ -33,6 +33,7 @@ from django.db.models import Count, Max
 from django.tasks import task
 from django.utils import timezone
 
+from paradesk.people.models import in_district
 from paradesk.plans.models import Measure, Method, PlanStatus
 from paradesk.progress import analysis, series
 from paradesk.progress.agreement import AgreementStanding
@@ -188,10 +189,15 @@ def code_stamp() -> str:
 
 
 def per_measure(
-    queryset: models.QuerySet[Any], key: str, ids: Iterable[uuid.UUID], **aggregates: Any
+    queryset: models.QuerySet[Any],
+    key: str,
+    ids: Iterable[uuid.UUID],
+    districts: set[uuid.UUID],
+    **aggregates: Any,
 ) -> dict[uuid.UUID, tuple[Any, ...]]:
     """One aggregate row per measure id: what changes when a row is added, changed or voided."""
-    rows = queryset.filter(**{f"{key}__in": list(ids)}).values(key).annotate(**aggregates).order_by()
+    wanted = in_district(queryset.filter(**{f"{key}__in": list(ids)}), districts)
+    rows = wanted.values(key).annotate(**aggregates).order_by()
     names = list(aggregates)
     return {row[key]: tuple(row[name] for name in names) for row in rows}
 
@@ -199,22 +205,26 @@ def per_measure(
 def stamps(measures: Sequence[Measure], chains: dict[uuid.UUID, list[uuid.UUID]]) -> dict[uuid.UUID, str]:
     """Each measure's current stamp, in four aggregate queries whatever the number of measures."""
     ids = {old for chain in chains.values() for old in chain}
+    districts = series.districts_of(measures)
     observations = per_measure(
         Observation.objects.all(),
         "measure_id",
         ids,
+        districts,
         n=Count("id"),
         received=Max("received_at"),
         superseded=Count("superseded_at"),
         voided=Count("voided_at"),
         last_void=Max("voided_at"),
     )
-    changes = per_measure(PhaseChange.objects.all(), "measure_id", ids, n=Count("id"), last=Max("created_at"))
+    changes = per_measure(
+        PhaseChange.objects.all(), "measure_id", ids, districts, n=Count("id"), last=Max("created_at")
+    )
     adjustments = per_measure(
-        AimlineAdjustment.objects.all(), "measure_id", ids, n=Count("id"), last=Max("created_at")
+        AimlineAdjustment.objects.all(), "measure_id", ids, districts, n=Count("id"), last=Max("created_at")
     )
     checks = per_measure(
-        AgreementCheck.objects.all(), "measure_id", ids, n=Count("id"), last=Max("paired_at")
+        AgreementCheck.objects.all(), "measure_id", ids, districts, n=Count("id"), last=Max("paired_at")
     )
     found: dict[uuid.UUID, str] = {}
     for measure in measures:
@@ -241,9 +251,8 @@ def summaries_of(measures: Sequence[Measure]) -> dict[uuid.UUID, Summary]:
         return {}
     chains = series.lineages(measures)
     current = stamps(measures, chains)
-    stored = {
-        row.measure_id: row for row in MeasureSummary.objects.filter(measure_id__in=[m.pk for m in measures])
-    }
+    rows = MeasureSummary.objects.filter(measure_id__in=[m.pk for m in measures])
+    stored = {row.measure_id: row for row in in_district(rows, series.districts_of(measures))}
     found: dict[uuid.UUID, Summary] = {}
     missing: list[Measure] = []
     for measure in measures:

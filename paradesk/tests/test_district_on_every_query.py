@@ -47,7 +47,7 @@ def batch(personas: Personas) -> list[dict[str, object]]:
 
 
 def report_url(personas: Personas, pdf: bool) -> str:
-    period = ReportingPeriod.objects.get(plan=personas.plan, name="Quarter 1")
+    period = ReportingPeriod.objects.get(plan=personas.plan, name="Quarter 1", district=personas.district)
     name = "progress_report_pdf" if pdf else "progress_report"
     return reverse(name, kwargs={"plan_id": personas.plan.pk, "period_id": period.pk})
 

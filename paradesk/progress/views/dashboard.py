@@ -30,7 +30,7 @@ from paradesk.people.models import Staff, Student
 from paradesk.plans import figures
 from paradesk.plans.disciplines import measure_disciplines
 from paradesk.plans.models import Measure, Method, PlanStatus
-from paradesk.progress import alerts
+from paradesk.progress import alerts, series
 from paradesk.progress.alerts import Alert
 from paradesk.progress.summaries import summaries_of
 
@@ -79,15 +79,14 @@ def caseload_students(staff: Staff) -> models.QuerySet[Student]:
     return scopes.caseload(staff).order_by("last_name", "first_name")
 
 
-def caseload_measures(student_ids: Sequence[uuid.UUID]) -> list[Measure]:
+def caseload_measures(students: Sequence[Student]) -> list[Measure]:
     """The measures of the students' active plans, ABC incident recording left out (it has no
     session values to judge)."""
-    return list(
-        Measure.objects.filter(plan__student_id__in=student_ids, plan__status=PlanStatus.ACTIVE)
-        .exclude(method=Method.ABC)
-        .select_related("plan__student__school", "goal", "target_behavior")
-        .order_by("plan__kind", "goal__order", "name")
-    )
+    measures = Measure.objects.filter(
+        plan__student_id__in=[s.pk for s in students], plan__status=PlanStatus.ACTIVE
+    ).exclude(method=Method.ABC)
+    districts = {student.district_id for student in students}
+    return series.loaded_measures(measures, districts, "plan__kind", "district_goal__order", "name")
 
 
 def local_today() -> datetime.date:
@@ -142,7 +141,7 @@ def dashboard(request: StaffRequest) -> HttpResponse:
     show = SHOW_ALL if request.GET.get("show") == SHOW_ALL else SHOW_ATTENTION
     today = local_today()
     students = list(caseload_students(staff))
-    measures = caseload_measures([s.pk for s in students])
+    measures = caseload_measures(students)
     groups = build_groups(students, measures, today, provider_disciplines(staff, students))
     shown = groups if show == SHOW_ALL else [group for group in groups if group.alert_count]
     audit.record_list_views(staff, [group.student for group in shown])

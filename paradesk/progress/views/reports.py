@@ -24,7 +24,7 @@ from paradesk.access.helpers import access_plan, as_uuid
 from paradesk.access.models import AuditAction
 from paradesk.access.policy import Action, allowed, visible_students
 from paradesk.access.requests import StaffRequest
-from paradesk.people.models import Staff
+from paradesk.people.models import Staff, in_district
 from paradesk.plans.models import Plan, ReportingPeriod
 from paradesk.progress import pdf, reports, tasks
 from paradesk.progress.forms_reports import BatchForm, EntryForm
@@ -50,7 +50,8 @@ def pdf_response(data: bytes, filename: str) -> HttpResponse:
 
 def period_of(plan: Plan, period_id: uuid.UUID) -> ReportingPeriod:
     """The reporting period, if it is this plan's (another plan's period is simply not found)."""
-    period = ReportingPeriod.objects.filter(pk=as_uuid(period_id), plan=plan).first()
+    periods = ReportingPeriod.objects.filter(pk=as_uuid(period_id), plan=plan)
+    period = in_district(periods, plan.district_id).first()
     if period is None:
         raise Http404
     return period
