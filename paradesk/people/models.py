@@ -288,11 +288,20 @@ def holds_matching_role() -> Q:
 
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
-    def current(self, on: datetime.date | None = None) -> AssignmentQuerySet:
+    def current(
+        self, on: datetime.date | None = None, *, district_id: uuid.UUID | None = None
+    ) -> AssignmentQuerySet:
         """Assignments in force on a day (today by default): between their dates, not ended before
         the day, and held by someone with the staff role the team role needs (an old row that does
-        not match grants nothing)."""
-        return self.dated(on).filter(holds_matching_role())
+        not match grants nothing). With `district_id`, of that district only (paradesk.access
+        always passes it)."""
+        found = self.dated(on).filter(holds_matching_role())
+        return found if district_id is None else found.in_district(district_id)
+
+    def in_district(self, district_id: uuid.UUID) -> AssignmentQuerySet:
+        """Assignments of one district, the district named on the student too: the role check joins
+        the student, and on Citus every joined student-data table carries the district."""
+        return self.filter(district_id=district_id, student__district_id=district_id)
 
     def dated(self, on: datetime.date | None = None) -> AssignmentQuerySet:
         """Assignments whose dates cover a day and that were not ended on or before it."""

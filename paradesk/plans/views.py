@@ -139,7 +139,7 @@ def class_accommodations(request: StaffRequest) -> HttpResponse:
             ),
             Prefetch(
                 "student__assignments",
-                queryset=scopes.current_teams()
+                queryset=scopes.current_teams(staff.district_id)
                 .exclude(team_role=TeamRole.GEN_ED_TEACHER)
                 .select_related("staff")
                 .order_by("team_role"),

@@ -1,7 +1,8 @@
 """The student-data tables are read from the models (paradesk/district_tables.py): `people.Student`,
 the two tables that name a student without a foreign key, and every table that reaches one of them
 through foreign keys. Tables about staff and the organisation are not, even with a district column.
-The known answers below were read off the models by hand (docs/architecture.md#which-tables-are-student-data)."""
+The known answers below were read off the models by hand
+(docs/architecture.md#which-tables-are-student-data)."""
 
 from __future__ import annotations
 
