@@ -50,6 +50,8 @@ def require(standings: frozenset[Standing], action: Action) -> None:
 def access_student(staff: Staff, student_id: object, action: Action) -> tuple[Student, frozenset[Standing]]:
     """The student and the person's standings, if the person may take the action. Looked for in the
     person's district only (another district's student is not found either way)."""
+    if staff.district_id is None:
+        raise Http404
     student = (
         Student.objects.filter(id=as_uuid(student_id), district_id=staff.district_id)
         .select_related("school")

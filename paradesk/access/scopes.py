@@ -84,9 +84,12 @@ def para_students(staff: Staff) -> StudentQuerySet:
 # Students' teams ---------------------------------------------------------------------------------------
 
 
-def current_teams(district_id: uuid.UUID, on: datetime.date | None = None) -> AssignmentQuerySet:
-    """Every team assignment of the district in force on a day, for a Prefetch that joins it to its
-    students (and narrows it to them); elsewhere use `current_team` or `teams_of`."""
+def current_teams(district_id: uuid.UUID | None, on: datetime.date | None = None) -> AssignmentQuerySet:
+    """Every team assignment of the district in force on a day (none without a district), for a
+    Prefetch that joins it to its students (and narrows it to them); elsewhere use `current_team`
+    or `teams_of`."""
+    if district_id is None:
+        return Assignment.objects.none()
     return Assignment.objects.current(on, district_id=district_id)
 
 

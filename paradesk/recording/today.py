@@ -200,7 +200,7 @@ def assignments_today(staff: Staff) -> list[Assignment]:
         scopes.assignments_of(staff, RECORDING_TEAM_ROLES)
         .filter(student__active=True)
         .annotate(district_snapshot=joined_in_district("student__snapshot", staff.district_id))
-        .select_related("student__school", "district_snapshot")
+        .select_related("student__school", "district_snapshot")  # type: ignore[misc]  # stubs: no FilteredRelation
     )
     best: dict[uuid.UUID, Assignment] = {}
     for assignment in assignments:

@@ -188,7 +188,7 @@ def by_id[M: models.Model](model: type[M], ids: set[uuid.UUID], actor: Staff) ->
 
 
 def care_plans_of(district_id: uuid.UUID | None, student_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Plan]]:
-    if not student_ids:
+    if district_id is None or not student_ids:
         return {}
     found: dict[uuid.UUID, list[Plan]] = defaultdict(list)
     plans = Plan.objects.filter(

@@ -133,9 +133,10 @@ def write(batch: Batch) -> None:
         # One prepared statement per kind: bulk_create compiles SQL per row and field, which
         # measured as the largest part of a batch's time (benchmarks/ingest.py).
         insert_rows(model, batch.accepted[kind])
-        if batch.superseded[kind]:
-            rows = model._default_manager.filter(district_id=batch.actor.district_id)
-            rows.filter(id__in=batch.superseded[kind]).update(superseded_at=batch.received_at)
+        district_id = batch.actor.district_id
+        if batch.superseded[kind] and district_id is not None:  # without a district nothing is accepted
+            rows = model._default_manager.filter(district_id=district_id, id__in=batch.superseded[kind])
+            rows.update(superseded_at=batch.received_at)
     audit.record_many(batch.audit)
     measure_ids = {row.measure_id for row in batch.accepted["observation"] if isinstance(row, Observation)}
     if measure_ids:
