@@ -1,13 +1,17 @@
 """Which tables are student data, read from the models rather than listed by hand, so that a new
 table is counted the day it is added (docs/architecture.md#the-district-as-distribution-key).
 
-Two rules, each answered from Django's app registry (automatic many-to-many tables included):
+The rule, answered from Django's app registry (automatic many-to-many tables included): a table
+holds student data when it is `people.Student` or points (by a foreign key, at any depth) to a table
+that holds student data. Two tables hold it without such a key and are named by hand
+(`WITHOUT_FOREIGN_KEY`). Every query on a student-data table must name the district; one without
+a `district` column is a gap: `tables_missing_district()` names them, and a test keeps that list
+empty.
 
-- every concrete model with a `district` field is district-owned, and its queries must name the
-  district;
-- a table holds student data when it is `people.Student` or points (by a foreign key, at any depth)
-  to a table that holds student data. Such a table without a `district` column is a gap:
-  `tables_missing_district()` names them, and a test keeps that list empty.
+Tables about staff and the organisation (districts, schools, staff, roles, class sections, bell
+schedules, para blocks, absences, notifications, tokens) are not student data even when they carry
+a district: on Citus they are reference tables or distributed by their district, and this check
+leaves them alone (docs/architecture.md#which-tables-are-student-data).
 """
 
 from __future__ import annotations
@@ -16,6 +20,11 @@ from django.apps import apps
 from django.db import models
 
 from paradesk.people.models import Student
+
+# Tables that name a student without a foreign key to one: an audit entry keeps the student's id as
+# a plain value so that it outlives the student (FERPA 99.32), and a report batch keeps its plans'
+# ids and the reports' PDF.
+WITHOUT_FOREIGN_KEY = (("access", "AuditEntry"), ("progress", "ReportBatch"))
 
 
 def all_models() -> list[type[models.Model]]:
@@ -45,8 +54,9 @@ def pointed_to(model: type[models.Model]) -> set[type[models.Model]]:
 
 
 def student_data_models() -> set[type[models.Model]]:
-    """Student, and every model that reaches it through foreign keys (to a fixed point)."""
-    holding: set[type[models.Model]] = {Student}
+    """Student, the models that name a student without a key, and every model that reaches one of
+    them through foreign keys (to a fixed point)."""
+    holding: set[type[models.Model]] = {Student, *(apps.get_model(*name) for name in WITHOUT_FOREIGN_KEY)}
     candidates = all_models()
     while True:
         more = {m for m in candidates if m not in holding and pointed_to(m) & holding}
@@ -56,11 +66,9 @@ def student_data_models() -> set[type[models.Model]]:
 
 
 def student_data_tables() -> frozenset[str]:
-    """The tables whose every query must carry the district: the district-owned ones and the
-    student-data ones (a student-data table that lacks the column still has to be watched)."""
-    owned = {model._meta.db_table for model in district_owned_models()}
-    holding = {model._meta.db_table for model in student_data_models()}
-    return frozenset(owned | holding)
+    """The tables whose every query must carry the district (one that lacks the column is still
+    watched). A district-owned table about staff or the organisation is not among them."""
+    return frozenset(model._meta.db_table for model in student_data_models())
 
 
 def tables_missing_district() -> list[str]:

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from paradesk.access.models import SecretLink
 from paradesk.access.policy import Action, Standing, allowed, standings_toward, visible_students
+from paradesk.people.district import district_on
 from paradesk.people.models import (
     Assignment,
     AssignmentQuerySet,
@@ -47,8 +48,15 @@ def require(standings: frozenset[Standing], action: Action) -> None:
 
 
 def access_student(staff: Staff, student_id: object, action: Action) -> tuple[Student, frozenset[Standing]]:
-    """The student and the person's standings, if the person may take the action."""
-    student = Student.objects.filter(id=as_uuid(student_id)).select_related("school").first()
+    """The student and the person's standings, if the person may take the action. Looked for in the
+    person's district only (another district's student is not found either way)."""
+    if staff.district_id is None:
+        raise Http404
+    student = (
+        Student.objects.filter(id=as_uuid(student_id), district_id=staff.district_id)
+        .select_related("school")
+        .first()
+    )
     if student is None:
         raise Http404
     standings = standings_toward(staff, student)
@@ -58,7 +66,12 @@ def access_student(staff: Staff, student_id: object, action: Action) -> tuple[St
 
 def access_plan(staff: Staff, plan_id: object, action: Action) -> tuple[Plan, frozenset[Standing]]:
     """A plan version and the person's standings toward its student."""
-    plan = Plan.objects.filter(id=as_uuid(plan_id)).select_related("student__school").first()
+    district_id = staff.district_id
+    plan = (
+        Plan.objects.filter(district_on(district_id, "student"), id=as_uuid(plan_id))
+        .select_related("student__school")
+        .first()
+    )
     if plan is None:
         raise Http404
     standings = standings_toward(staff, plan.student)
@@ -70,7 +83,12 @@ def access_plan_item[Item: models.Model](
     staff: Staff, model: type[Item], item_id: object, action: Action
 ) -> tuple[Item, frozenset[Standing]]:
     """Anything written in a plan (goal, measure, accommodation, ...), through its plan."""
-    item = model._default_manager.filter(id=as_uuid(item_id)).select_related("plan__student__school").first()
+    district_id = staff.district_id
+    item = (
+        model._default_manager.filter(district_on(district_id, "plan", "plan__student"), id=as_uuid(item_id))
+        .select_related("plan__student__school")
+        .first()
+    )
     if item is None:
         raise Http404
     standings = standings_toward(staff, item.plan.student)  # type: ignore[attr-defined]
@@ -89,7 +107,11 @@ def access_record(
         raise Http404
     models_looked_in = [RECORD_MODELS[kind]] if kind is not None else list(RECORD_MODELS.values())
     for model in models_looked_in:
-        found = model._default_manager.filter(id=wanted).select_related("student__school").first()
+        found = (
+            model._default_manager.filter(district_on(staff.district_id, "student"), id=wanted)
+            .select_related("student__school")
+            .first()
+        )
         if found is not None:
             standings = standings_toward(staff, found.student)
             require(standings, action)
@@ -128,8 +150,10 @@ class AdminScope:
         return students if self.whole_district else students.filter(school_id__in=self.school_ids)
 
     def assignments(self) -> AssignmentQuerySet:
-        """Team assignments of those students."""
-        assignments = Assignment.objects.filter(district_id=self.district_id)
+        """Team assignments of those students (the student's district named too, for the joins)."""
+        assignments = Assignment.objects.filter(
+            district_id=self.district_id, student__district_id=self.district_id
+        )
         if self.whole_district:
             return assignments
         return assignments.filter(student__school_id__in=self.school_ids)

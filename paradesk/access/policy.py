@@ -118,8 +118,13 @@ def visible_students(staff: Staff, on: datetime.date | None = None) -> StudentQu
     in_district = Student.objects.filter(district_id=staff.district_id)
     if is_district_admin(staff):
         return in_district
-    assigned = Assignment.objects.current(on).filter(staff=staff).values("student_id")
-    taught = Enrollment.objects.filter(section__teacher=staff, section__active=True).values("student_id")
+    district_id = staff.district_id
+    assigned = (
+        Assignment.objects.current(on, district_id=district_id).filter(staff=staff).values("student_id")
+    )
+    taught = Enrollment.objects.filter(
+        district_id=district_id, section__teacher=staff, section__active=True
+    ).values("student_id")
     return in_district.filter(
         Q(id__in=assigned) | Q(id__in=taught) | Q(school_id__in=admin_school_ids(staff))
     )
@@ -131,12 +136,15 @@ def standings_toward(staff: Staff, student: Student, on: datetime.date | None = 
         return frozenset()
     found: set[Standing] = set()
     team_roles = (
-        Assignment.objects.current(on)
+        Assignment.objects.current(on, district_id=student.district_id)
         .filter(staff=staff, student=student)
         .values_list("team_role", flat=True)
     )
     found.update(TEAM_ROLE_STANDING[TeamRole(role)] for role in team_roles)
-    if Enrollment.objects.filter(section__teacher=staff, section__active=True, student=student).exists():
+    taught = Enrollment.objects.filter(
+        district_id=student.district_id, section__teacher=staff, section__active=True, student=student
+    )
+    if taught.exists():
         found.add(Standing.GEN_ED_TEACHER)
     roles = Role.objects.current().filter(staff=staff, district_id=student.district_id)
     for kind, school_id in roles.values_list("kind", "school_id"):
@@ -156,8 +164,8 @@ def provider_disciplines(staff: Staff, students: Iterable[Student]) -> dict[uuid
     if not staff.is_authenticated or staff.district_id is None or not by_id:
         return {}
     roles = (
-        Assignment.objects.current()
-        .filter(district_id=staff.district_id, staff=staff, student_id__in=list(by_id))
+        Assignment.objects.current(district_id=staff.district_id)
+        .filter(staff=staff, student_id__in=list(by_id))
         .values_list("student_id", "team_role")
     )
     held: dict[uuid.UUID, set[str]] = {}
@@ -184,8 +192,8 @@ def may_record_for(staff: Staff, student_ids: set[uuid.UUID]) -> set[uuid.UUID]:
         return set()
     found: dict[uuid.UUID, set[Standing]] = {}
     team_roles = (
-        Assignment.objects.current()
-        .filter(district_id=staff.district_id, staff=staff, student_id__in=student_ids)
+        Assignment.objects.current(district_id=staff.district_id)
+        .filter(staff=staff, student_id__in=student_ids)
         .values_list("student_id", "team_role")
     )
     for student_id, team_role in team_roles:

@@ -4,7 +4,9 @@ school's paras, the staff who direct blocks at a school.
 These are the only readers of `Assignment.objects.current()` and `Role.objects.current()` outside
 `paradesk.people` and `paradesk.access` (the lint rule of docs/access.md#where-the-gate-is), so that
 "who is on whose team today" has one answer: an assignment counts only while it is in force and its
-holder has the matching staff role (docs/access.md#a-team-role-needs-the-matching-staff-role).
+holder has the matching staff role (docs/access.md#a-team-role-needs-the-matching-staff-role). Each
+names the district of the assignments and their students
+(docs/architecture.md#the-district-as-distribution-key).
 They say who stands where; whether that lets someone see or do something is `policy.py`'s answer.
 """
 
@@ -48,7 +50,7 @@ def assignments_of(
     when None), in the person's own district."""
     if staff.district_id is None:
         return Assignment.objects.none()
-    found = Assignment.objects.current(on).filter(staff=staff, district_id=staff.district_id)
+    found = Assignment.objects.current(on, district_id=staff.district_id).filter(staff=staff)
     return found if team_roles is None else found.filter(team_role__in=list(team_roles))
 
 
@@ -82,15 +84,18 @@ def para_students(staff: Staff) -> StudentQuerySet:
 # Students' teams ---------------------------------------------------------------------------------------
 
 
-def current_teams(on: datetime.date | None = None) -> AssignmentQuerySet:
-    """Every team assignment in force on a day, for a Prefetch that joins it to its students (and
-    narrows it to them); elsewhere use `current_team` or `teams_of`."""
-    return Assignment.objects.current(on)
+def current_teams(district_id: uuid.UUID | None, on: datetime.date | None = None) -> AssignmentQuerySet:
+    """Every team assignment of the district in force on a day (none without a district), for a
+    Prefetch that joins it to its students (and narrows it to them); elsewhere use `current_team`
+    or `teams_of`."""
+    if district_id is None:
+        return Assignment.objects.none()
+    return Assignment.objects.current(on, district_id=district_id)
 
 
 def current_team(student: Student, on: datetime.date | None = None) -> AssignmentQuerySet:
     """The student's team on a day (today by default)."""
-    return Assignment.objects.current(on).filter(student=student, district_id=student.district_id)
+    return Assignment.objects.current(on, district_id=student.district_id).filter(student=student)
 
 
 def teams_of(
@@ -101,15 +106,18 @@ def teams_of(
 ) -> AssignmentQuerySet:
     """The team assignments of several students of one district on a day, in these team roles (any
     when None)."""
-    found = Assignment.objects.current(on).filter(district_id=district_id, student__in=students)
+    found = Assignment.objects.current(on, district_id=district_id).filter(student__in=students)
     return found if team_roles is None else found.filter(team_role__in=list(team_roles))
 
 
 def para_assignments(
-    staff_ids: Iterable[uuid.UUID], student_ids: Iterable[uuid.UUID], on: datetime.date | None = None
+    district_id: uuid.UUID,
+    staff_ids: Iterable[uuid.UUID],
+    student_ids: Iterable[uuid.UUID],
+    on: datetime.date | None = None,
 ) -> AssignmentQuerySet:
-    """Para assignments in force on a day between some paras and some students."""
-    return Assignment.objects.current(on).filter(
+    """Para assignments of one district in force on a day between some paras and some students."""
+    return Assignment.objects.current(on, district_id=district_id).filter(
         staff_id__in=list(staff_ids), student_id__in=list(student_ids), team_role__in=PARA_TEAM_ROLES
     )
 

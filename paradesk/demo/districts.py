@@ -487,8 +487,8 @@ class ScalePlan:
 def caseload_with(district: District, size: int) -> str | None:
     """The email of a case manager in the district with exactly `size` current students."""
     row = (
-        Assignment.objects.current()
-        .filter(district=district, team_role=TeamRole.CASE_MANAGER)
+        Assignment.objects.current(district_id=district.pk)
+        .filter(team_role=TeamRole.CASE_MANAGER)
         .values("staff__email")
         .annotate(students=Count("student", distinct=True))
         .filter(students=size)

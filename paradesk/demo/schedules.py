@@ -314,7 +314,7 @@ def teams(school: School) -> list[Team]:
     paras = scopes.school_paras([school]).order_by("full_name")
     by_para: dict[object, Team] = {para.pk: Team(para, [], []) for para in paras}
     assignments = (
-        Assignment.objects.current()
+        Assignment.objects.current(district_id=school.district_id)
         .filter(staff__in=paras, student__school=school)
         .select_related("student")
         .order_by("student__last_name")
@@ -344,7 +344,9 @@ def add_qualifications(district: District) -> None:
     )
     for index, para in enumerate(paras):
         held[(para.pk, "CPR and first aid")] = today - datetime.timedelta(days=30) if index == 3 else None
-    one_to_one = Assignment.objects.current().filter(district=district, team_role=TeamRole.PARA_ONE_TO_ONE)
+    one_to_one = Assignment.objects.current(district_id=district.pk).filter(
+        team_role=TeamRole.PARA_ONE_TO_ONE
+    )
     per_student: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for assignment in one_to_one.order_by("student__local_id"):
         per_student[assignment.student_id].append(assignment.staff_id)

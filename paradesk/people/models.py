@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import uuid
 import zoneinfo
-from collections.abc import Collection
 from functools import cached_property
 from typing import Any
 
@@ -86,18 +85,6 @@ class DistrictOwned(models.Model):
 
     class Meta:
         abstract = True
-
-
-def in_district[Rows: models.QuerySet[Any]](
-    rows: Rows, district: uuid.UUID | Collection[uuid.UUID], *through: str
-) -> Rows:
-    """The rows of the district (or of any of several), with the same condition on each related
-    table named in `through` (`"goal"`, `"plan__student"`), so that every table a join reaches names
-    it too (docs/architecture.md#the-district-as-distribution-key). A relation in `through` becomes
-    an inner join: name only relations that are never empty."""
-    column = "district_id" if isinstance(district, uuid.UUID) else "district_id__in"
-    prefixes = ["", *(f"{relation}__" for relation in through)]
-    return rows.filter(**{f"{prefix}{column}": district for prefix in prefixes})
 
 
 class School(LocalDays, models.Model):
@@ -301,11 +288,20 @@ def holds_matching_role() -> Q:
 
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
-    def current(self, on: datetime.date | None = None) -> AssignmentQuerySet:
+    def current(
+        self, on: datetime.date | None = None, *, district_id: uuid.UUID | None = None
+    ) -> AssignmentQuerySet:
         """Assignments in force on a day (today by default): between their dates, not ended before
         the day, and held by someone with the staff role the team role needs (an old row that does
-        not match grants nothing)."""
-        return self.dated(on).filter(holds_matching_role())
+        not match grants nothing). With `district_id`, of that district only (paradesk.access
+        always passes it)."""
+        found = self.dated(on).filter(holds_matching_role())
+        return found if district_id is None else found.in_district(district_id)
+
+    def in_district(self, district_id: uuid.UUID) -> AssignmentQuerySet:
+        """Assignments of one district, the district named on the student too: the role check joins
+        the student, and on Citus every joined student-data table carries the district."""
+        return self.filter(district_id=district_id, student__district_id=district_id)
 
     def dated(self, on: datetime.date | None = None) -> AssignmentQuerySet:
         """Assignments whose dates cover a day and that were not ended on or before it."""

@@ -25,11 +25,11 @@ from paradesk.access import audit, scopes
 from paradesk.access.helpers import access_plan, access_plan_item, access_student
 from paradesk.access.policy import Action, allowed
 from paradesk.access.requests import StaffRequest
+from paradesk.people.district import in_district
 from paradesk.people.models import (
     ClassSection,
     Enrollment,
     TeamRole,
-    in_district,
 )
 from paradesk.plans import actions, forms
 from paradesk.plans.models import (
@@ -149,7 +149,7 @@ def class_accommodations(request: StaffRequest) -> HttpResponse:
             ),
             Prefetch(
                 "student__assignments",
-                queryset=scopes.current_teams()
+                queryset=scopes.current_teams(staff.district_id)
                 .exclude(team_role=TeamRole.GEN_ED_TEACHER)
                 .select_related("staff")
                 .order_by("team_role"),

@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 
 from paradesk.access import audit
 from paradesk.access.models import AuditAction
-from paradesk.people.models import Staff, Student, in_district
+from paradesk.people.district import in_district
+from paradesk.people.models import Staff, Student
 from paradesk.plans import figures
 from paradesk.plans.models import Goal, Measure, MeasureStatus, Method, Plan, ReportingPeriod
 from paradesk.progress import analysis, series

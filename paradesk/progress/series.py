@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 
 from paradesk.access.record import school_time_zone
-from paradesk.people.models import in_district
+from paradesk.people.district import in_district
 from paradesk.plans import units
 from paradesk.plans.models import DEFAULT_PROMPT_HIERARCHY, Measure, Method, PlanStatus
 from paradesk.progress import analysis
@@ -85,7 +85,7 @@ def loaded_measures(measures: QuerySet[Measure], districts: set[uuid.UUID], *ord
     """The measures of these districts with their plan, student, school, goal and target behavior,
     in one query whose every join names the district. A goal and a behavior are optional (left
     joins), so their district goes in the join itself; `order` may name `district_goal__...`."""
-    wanted = in_district(measures, districts, "plan").annotate(
+    wanted = in_district(measures, districts, "plan", "plan__student").annotate(
         district_goal=FilteredRelation("goal", condition=Q(goal__district_id__in=districts)),
         district_behavior=FilteredRelation(
             "target_behavior", condition=Q(target_behavior__district_id__in=districts)

@@ -33,7 +33,7 @@ from django.db.models import Count, Max
 from django.tasks import task
 from django.utils import timezone
 
-from paradesk.people.models import in_district
+from paradesk.people.district import in_district
 from paradesk.plans.models import Measure, Method, PlanStatus
 from paradesk.progress import analysis, series
 from paradesk.progress.agreement import AgreementStanding

@@ -21,10 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from paradesk.access import scopes
 from paradesk.access.policy import provider_disciplines
+from paradesk.people.district import joined_in_district
 from paradesk.people.models import Assignment, Staff, Student, TeamRole
 from paradesk.plans import figures, units
 from paradesk.plans.disciplines import disciplines_of_measure
@@ -196,8 +198,9 @@ def assignments_today(staff: Staff) -> list[Assignment]:
         return []
     assignments = (
         scopes.assignments_of(staff, RECORDING_TEAM_ROLES)
-        .filter(student__active=True, student__district_id=staff.district_id)
-        .select_related("student__school", "student__snapshot")
+        .filter(student__active=True)
+        .annotate(district_snapshot=joined_in_district("student__snapshot", staff.district_id))
+        .select_related("student__school", "district_snapshot")  # type: ignore[misc]  # stubs: no FilteredRelation
     )
     best: dict[uuid.UUID, Assignment] = {}
     for assignment in assignments:
@@ -247,16 +250,21 @@ def active_plans(
     if not plans:
         return by_student
     ids = list(plans)
-    measures = Measure.objects.filter(district_id=district_id, plan_id__in=ids, status__in=TAUGHT).order_by(
-        "goal__order", "name"
+    measures = (
+        Measure.objects.filter(district_id=district_id, plan_id__in=ids, status__in=TAUGHT)
+        .annotate(
+            own_goal=joined_in_district("goal", district_id),
+            own_behavior=joined_in_district("target_behavior", district_id),
+        )
+        .order_by("own_goal__order", "name")
     )
-    goal_fields = (
-        "goal__text",
-        "goal__discipline",
-        "target_behavior__name",
-        "target_behavior__operational_definition",
-    )
-    plan_rows(plans, "measures", measures.values(*MEASURE_FIELDS, *goal_fields))
+    goal_fields = {
+        "goal__text": F("own_goal__text"),
+        "goal__discipline": F("own_goal__discipline"),
+        "target_behavior__name": F("own_behavior__name"),
+        "target_behavior__operational_definition": F("own_behavior__operational_definition"),
+    }
+    plan_rows(plans, "measures", measures.values(*MEASURE_FIELDS, **goal_fields))
     directions = ParaDirection.objects.filter(district_id=district_id, plan_id__in=ids).order_by("pk")
     fields = ("id", "plan_id", "goal_id", "measure_id", *DIRECTION_FIELDS)
     plan_rows(plans, "directions", directions.values(*fields))
@@ -286,11 +294,10 @@ def active_plans(
     return by_student
 
 
-def snapshot_of(student: Student) -> Snapshot | None:
-    try:
-        return student.snapshot
-    except Snapshot.DoesNotExist:
-        return None
+def snapshot_of(assignment: Assignment) -> Snapshot | None:
+    """The snapshot `assignments_today` joined, if the student has one."""
+    found: Snapshot | None = getattr(assignment, "district_snapshot", None)
+    return found
 
 
 def observations_this_week(
@@ -350,7 +357,7 @@ def today_for(staff: Staff, now: datetime.datetime | None = None, *, with_blocks
             student=a.student,
             team_role=a.team_role,
             school_day=SchoolDay.at(moment, a.student.school.zone),
-            snapshot=snapshot_of(a.student),
+            snapshot=snapshot_of(a),
             plans=plans.get(a.student_id, []),
         )
         for a in assignments

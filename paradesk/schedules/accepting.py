@@ -104,9 +104,9 @@ def needed_assignments(
         .values_list("id", flat=True)
     )
     held = set(
-        scopes.para_assignments(paras, students, starts)
-        .filter(district_id=draft.district_id)
-        .values_list("staff_id", "student_id")
+        scopes.para_assignments(draft.district_id, paras, students, starts).values_list(
+            "staff_id", "student_id"
+        )
     )
     names = dict(Staff.objects.filter(id__in=paras).values_list("id", "full_name"))
     refusals = sorted(

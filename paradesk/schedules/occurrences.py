@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
-from paradesk.people.models import Student
-from paradesk.schedules.models import ParaBlock, ParaBlockQuerySet
+from paradesk.schedules.models import ParaBlock, ParaBlockQuerySet, ParaBlockStudent
 from paradesk.schedules.school_calendar import SchoolCalendars
 
 
@@ -43,14 +41,35 @@ class DayBlock:
 
 
 def blocks_with_details() -> ParaBlockQuerySet:
-    """Blocks with everything a DayBlock needs, in one query plus one for the students' ids."""
-    return ParaBlock.objects.select_related("school", "period", "teacher", "section").prefetch_related(
-        Prefetch("students", queryset=Student.objects.only("id"))
+    """Blocks with everything a DayBlock needs but the students' ids, in one query (`occurrences`
+    reads the ids, in one more)."""
+    return ParaBlock.objects.select_related("school", "period", "teacher", "section")
+
+
+def students_of_blocks(blocks: Iterable[ParaBlock]) -> dict[uuid.UUID, tuple[uuid.UUID, ...]]:
+    """Each block's students' ids, sorted, in one query on the rows that name them, each block's
+    district named (a prefetch of `students` would join the student without it:
+    docs/architecture.md#the-district-as-distribution-key)."""
+    blocks = list(blocks)
+    if not blocks:
+        return {}
+    rows = ParaBlockStudent.objects.filter(
+        district_id__in={block.district_id for block in blocks},
+        parablock_id__in=[block.pk for block in blocks],
     )
+    found: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for block_id, student_id in rows.values_list("parablock_id", "student_id"):
+        found[block_id].append(student_id)
+    return {block_id: tuple(sorted(ids, key=str)) for block_id, ids in found.items()}
 
 
-def occurrence(block: ParaBlock, day: datetime.date, calendars: SchoolCalendars) -> DayBlock | None:
-    """The block on that date, or None when it does not run that day."""
+def occurrence(
+    block: ParaBlock,
+    day: datetime.date,
+    calendars: SchoolCalendars,
+    student_ids: tuple[uuid.UUID, ...] = (),
+) -> DayBlock | None:
+    """The block on that date (naming these students), or None when it does not run that day."""
     times = calendars.block_times(block, day)
     if times is None:
         return None
@@ -62,7 +81,7 @@ def occurrence(block: ParaBlock, day: datetime.date, calendars: SchoolCalendars)
         end=times[1],
         support_type=block.support_type,
         duty_kind=block.duty_kind,
-        student_ids=tuple(sorted((student.pk for student in block.students.all()), key=str)),
+        student_ids=student_ids,
         teacher_id=block.teacher_id,
         teacher_name=block.teacher.full_name if block.teacher else "",
         room=block.room,
@@ -74,8 +93,13 @@ def occurrence(block: ParaBlock, day: datetime.date, calendars: SchoolCalendars)
 def occurrences(
     blocks: Iterable[ParaBlock], days: Iterable[datetime.date], calendars: SchoolCalendars
 ) -> list[DayBlock]:
-    """Every run of the blocks on the dates, in time order."""
+    """Every run of the blocks on the dates, in time order (one query, for the students' ids)."""
+    blocks = list(blocks)
+    students = students_of_blocks(blocks)
     found = [
-        run for day in days for block in blocks if (run := occurrence(block, day, calendars)) is not None
+        run
+        for day in days
+        for block in blocks
+        if (run := occurrence(block, day, calendars, students.get(block.pk, ()))) is not None
     ]
     return sorted(found, key=lambda run: (run.start, run.end, str(run.block_id)))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from paradesk.people.models import in_district
+from paradesk.people.district import in_district
 from paradesk.plans.models import Measure
 from paradesk.progress import series
 from paradesk.testing import GoalFactory, MeasureFactory, Personas

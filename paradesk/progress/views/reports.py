@@ -24,7 +24,8 @@ from paradesk.access.helpers import access_plan, as_uuid
 from paradesk.access.models import AuditAction
 from paradesk.access.policy import Action, allowed, visible_students
 from paradesk.access.requests import StaffRequest
-from paradesk.people.models import Staff, in_district
+from paradesk.people.district import in_district
+from paradesk.people.models import Staff
 from paradesk.plans.models import Plan, ReportingPeriod
 from paradesk.progress import pdf, reports, tasks
 from paradesk.progress.forms_reports import BatchForm, EntryForm

@@ -152,11 +152,14 @@ def ids_of(records: Iterable[RecordIn], *names: str) -> set[uuid.UUID]:
     return found
 
 
-def stored_records(kind: str, ids: set[uuid.UUID]) -> dict[uuid.UUID, Stored]:
-    """Rows of one kind with these ids: the batch's duplicates and the records it corrects."""
+def stored_records(kind: str, ids: set[uuid.UUID], district_id: uuid.UUID | None) -> dict[uuid.UUID, Stored]:
+    """Rows of one kind with these ids in the caller's district: the batch's duplicates and the
+    records it corrects. `None` looks in every district, which only a retry does (`read_batch`)."""
     if not ids:
         return {}
     rows = RECORD_MODELS[kind]._default_manager.filter(id__in=ids)
+    if district_id is not None:
+        rows = rows.filter(district_id=district_id)
     columns = ("id", "recorded_by_id", "student_id", "recorded_at", "superseded_at", "voided_at")
     return {
         row[0]: Stored(
@@ -175,26 +178,39 @@ def by_id[M: models.Model](model: type[M], ids: set[uuid.UUID], actor: Staff) ->
     """Plan items of the caller's district with their plan; other districts' ids are simply absent."""
     if not ids:
         return {}
-    items = model._default_manager.filter(id__in=ids, district_id=actor.district_id).select_related("plan")
+    district_id = actor.district_id
+    items = (
+        model._default_manager.filter(id__in=ids, district_id=district_id, plan__district_id=district_id)
+        .select_related("plan")
+        .order_by()  # a measure's default order joins its goal, which nothing here reads
+    )
     return {item.pk: item for item in items}
 
 
-def care_plans_of(student_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Plan]]:
-    if not student_ids:
+def care_plans_of(district_id: uuid.UUID | None, student_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Plan]]:
+    if district_id is None or not student_ids:
         return {}
     found: dict[uuid.UUID, list[Plan]] = defaultdict(list)
-    plans = Plan.objects.filter(student_id__in=student_ids, kind=PlanKind.CARE).exclude(
-        status=PlanStatus.DRAFT
-    )
+    plans = Plan.objects.filter(
+        district_id=district_id, student_id__in=student_ids, kind=PlanKind.CARE
+    ).exclude(status=PlanStatus.DRAFT)
     for plan in plans.order_by("-version"):
         found[plan.student_id].append(plan)
     return found
 
 
 def read_batch(
-    actor: Staff, parsed: list[RecordIn], loose: list[tuple[str, uuid.UUID | None]], batch: Batch
+    actor: Staff,
+    parsed: list[RecordIn],
+    loose: list[tuple[str, uuid.UUID | None]],
+    batch: Batch,
+    every_district: bool = False,
 ) -> None:
-    """Fill the batch with everything its records name, a fixed number of queries in all."""
+    """Fill the batch with everything its records name, a fixed number of queries in all.
+
+    Stored records are looked for in the caller's district. `every_district` looks for them in all:
+    a retry after an insert collided does, since an id another district holds collides too, and is
+    to be answered "already used", not by a server error."""
     by_kind: dict[str, list[RecordIn]] = defaultdict(list)
     for record in parsed:
         by_kind[getattr(record, "kind")].append(record)  # noqa: B009 - every kind's model has it
@@ -205,7 +221,7 @@ def read_batch(
         ids = sent | ids_of(by_kind[kind], "corrects")
         if kind == "session":
             ids |= ids_of(by_kind["observation"], "session_id") | ids_of(by_kind["session"], "agreement_of")
-        batch.stored[kind] = stored_records(kind, ids)
+        batch.stored[kind] = stored_records(kind, ids, None if every_district else actor.district_id)
     batch.sessions = dict(batch.stored["session"])
     batch.measures = by_id(Measure, ids_of(parsed, "measure_id"), actor)
     batch.accommodations = by_id(Accommodation, ids_of(parsed, "accommodation_id"), actor)
@@ -214,7 +230,8 @@ def read_batch(
     codes = ids_of(by_kind["abc_incident"], "antecedent_codes", "behavior_codes", "consequence_codes")
     batch.options = by_id(AbcOption, codes, actor)
     read_students(actor, parsed, batch)
-    batch.care_plans = care_plans_of(ids_of(by_kind["care_log"], "student_id") & batch.permitted)
+    care_logs = ids_of(by_kind["care_log"], "student_id") & batch.permitted
+    batch.care_plans = care_plans_of(actor.district_id, care_logs)
 
 
 def read_students(actor: Staff, parsed: list[RecordIn], batch: Batch) -> None:

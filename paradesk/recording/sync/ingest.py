@@ -133,21 +133,23 @@ def write(batch: Batch) -> None:
         # One prepared statement per kind: bulk_create compiles SQL per row and field, which
         # measured as the largest part of a batch's time (benchmarks/ingest.py).
         insert_rows(model, batch.accepted[kind])
-        if batch.superseded[kind]:
-            model._default_manager.filter(id__in=batch.superseded[kind]).update(
-                superseded_at=batch.received_at
-            )
+        district_id = batch.actor.district_id
+        if batch.superseded[kind] and district_id is not None:  # without a district nothing is accepted
+            rows = model._default_manager.filter(district_id=district_id, id__in=batch.superseded[kind])
+            rows.update(superseded_at=batch.received_at)
     audit.record_many(batch.audit)
     measure_ids = {row.measure_id for row in batch.accepted["observation"] if isinstance(row, Observation)}
     if measure_ids:
         transaction.on_commit(lambda: observations_stored.send(sender=Observation, measure_ids=measure_ids))
 
 
-def _ingest(actor: Staff, device: str, sent_at: datetime.datetime, records: list[Any]) -> BatchResult:
+def _ingest(
+    actor: Staff, device: str, sent_at: datetime.datetime, records: list[Any], every_district: bool = False
+) -> BatchResult:
     batch = new_batch(actor, device, sent_at)
     keys = [loose_key(item) for item in records]
     parsed = [parse(item) for item in records]
-    read_batch(actor, [p for p in parsed if not isinstance(p, Refused)], keys, batch)
+    read_batch(actor, [p for p in parsed if not isinstance(p, Refused)], keys, batch, every_district)
     results = [take(item, p, key, batch) for item, p, key in zip(records, parsed, keys, strict=True)]
     write(batch)
     flagged = abs(batch.skew) > SKEW_FLAG_SECONDS
@@ -159,7 +161,9 @@ def ingest_batch(*, actor: Staff, device: str, sent_at: datetime.datetime, recor
 
     Two sends of the same batch at the same moment (a retry while the first is still being stored)
     can both find an id new; the second insert then fails on the primary key, and the batch is read
-    again, when the first send's rows are there to be answered as duplicates."""
+    again, when the first send's rows are there to be answered as duplicates. The first reading
+    looks in the caller's district only; the second looks in every district, so that an id another
+    district holds is answered "already used" (docs/architecture.md#the-district-as-distribution-key)."""
     if len(records) > RECORD_LIMIT:
         raise ValueError(f"at most {RECORD_LIMIT} records in a batch")
     try:
@@ -167,7 +171,7 @@ def ingest_batch(*, actor: Staff, device: str, sent_at: datetime.datetime, recor
             return _ingest(actor, device, sent_at, records)
     except IntegrityError:
         with transaction.atomic():
-            return _ingest(actor, device, sent_at, records)
+            return _ingest(actor, device, sent_at, records, every_district=True)
 
 
 __all__ = ["BatchResult", "RecordResult", "ingest_batch", "observations_stored"]

@@ -151,6 +151,19 @@ def test_an_id_used_by_someone_else_is_rejected_without_saying_more(personas: Pe
     assert CaseManagerNote.objects.get(id=first["id"]).recorded_by == personas.case_manager
 
 
+def test_an_id_another_district_holds_is_rejected_not_a_server_error(personas: Personas) -> None:
+    """Stored records are looked for in the caller's district; an id held in another district makes
+    the insert collide, and the retry, which looks in every district, answers "already used"."""
+    first = note(personas.student)
+    send(signed_in(personas.case_manager), [first])
+    elsewhere = personas.other_district_admin.district_id
+    CaseManagerNote.objects.filter(id=first["id"]).update(district_id=elsewhere)
+    answer = send(signed_in(personas.assigned_para), [first])
+    assert statuses(answer) == ["rejected"]
+    assert "already used" in answer["results"][0]["reason"]
+    assert CaseManagerNote.objects.get(id=first["id"]).district_id == elsewhere
+
+
 def test_the_same_id_twice_in_one_batch_is_stored_once(personas: Personas) -> None:
     first = note(personas.student)
     answer = send(signed_in(personas.assigned_para), [first, first])

@@ -35,7 +35,7 @@ from paradesk.schedules.models import (
     SupportType,
     time_range,
 )
-from paradesk.schedules.occurrences import DayBlock, blocks_with_details, occurrences
+from paradesk.schedules.occurrences import DayBlock, blocks_with_details, occurrences, students_of_blocks
 from paradesk.schedules.planning.week import Block, Duty, Para, Requirement, RequirementKind, SchoolWeek, Slot
 from paradesk.schedules.school_calendar import SchoolCalendars
 
@@ -363,20 +363,18 @@ def commitment_message(c: Commitment, name: str) -> str:
 def covered_blocks(staff: Staff, day: datetime.date) -> list[DayBlock]:
     """The blocks the staff member covers on that date (accepted coverage), as their Today page and
     schedule show them: the absent para's block, with `covering_for` set."""
-    rows = (
-        CoverageAssignment.objects.filter(covering_para=staff, date=day, status=CoverageStatus.ACCEPTED)
-        .select_related("absence__school", "block__teacher", "block__period", "block__section")
-        .prefetch_related("block__students")
+    rows = list(
+        CoverageAssignment.objects.filter(
+            covering_para=staff, date=day, status=CoverageStatus.ACCEPTED
+        ).select_related("absence__school", "block__teacher", "block__period", "block__section")
     )
-    return [covered_run(row) for row in rows]
+    students = students_of_blocks(row.block for row in rows if row.block is not None)
+    return [covered_run(row, students.get(row.block_id, ()) if row.block_id else ()) for row in rows]
 
 
-def covered_run(row: CoverageAssignment) -> DayBlock:
+def covered_run(row: CoverageAssignment, students: tuple[uuid.UUID, ...]) -> DayBlock:
     school = row.absence.school
     block = row.block
-    students: tuple[uuid.UUID, ...] = ()
-    if block is not None:
-        students = tuple(sorted((s.pk for s in block.students.all()), key=str))
     return DayBlock(
         block_id=block.pk if block is not None else row.pk,
         school_id=row.absence.school_id,
@@ -416,7 +414,8 @@ def para_team_role(support_type: str) -> str:
 
 
 def already_on_team(
-    staff_id: uuid.UUID, student_ids: Sequence[uuid.UUID], day: datetime.date
+    district_id: uuid.UUID, staff_id: uuid.UUID, student_ids: Sequence[uuid.UUID], day: datetime.date
 ) -> set[uuid.UUID]:
     """Students the para already supports on that date through a para assignment."""
-    return set(scopes.para_assignments([staff_id], student_ids, day).values_list("student_id", flat=True))
+    held = scopes.para_assignments(district_id, [staff_id], student_ids, day)
+    return set(held.values_list("student_id", flat=True))

@@ -203,7 +203,7 @@ def give_standing(actor: Staff, row: CoverageAssignment) -> None:
     through the existing need-to-know policy; it ends by itself after the date."""
     assert row.covering_para_id is not None
     students = row_students(row)
-    known = absences.already_on_team(row.covering_para_id, students, row.date)
+    known = absences.already_on_team(row.district_id, row.covering_para_id, students, row.date)
     for student_id in students:
         if student_id in known:
             continue
