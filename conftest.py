@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,23 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(autouse=True)
+def live_requests_finish_before_the_database_is_emptied(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A browser test's last requests (the service worker caching Today, which writes audit entries)
+    can still be running in the live server's threads when the test ends. On SQLite those threads
+    share the test's connection, so a row they insert lands inside the database flush and fails it
+    with a foreign-key error. Wait for them: this fixture is set up after the database's and before
+    the browser's, so it runs after the browser is closed and before the flush."""
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    server = request.getfixturevalue("live_server").thread.httpd
+    for _ in range(2):  # a connection accepted while the first ones finished
+        for thread in list(getattr(server, "_threads", None) or []):
+            thread.join(timeout=10)
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")
