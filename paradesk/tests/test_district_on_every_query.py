@@ -4,7 +4,8 @@ the path, the table and where in the statement it sits.
 
 Each path runs once, on whichever database the suite runs on, with every statement captured:
 a sync batch through the API with a token, Today as the para, the dashboard and the student page
-as the case manager, a progress report (page and PDF), and the access history (an audited page)."""
+as the case manager, a progress report (page and PDF), the lists (caseload, my students, the API's
+student list, absences), and the access history (an audited page)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,10 @@ PATHS: dict[str, Callable[[Personas], Callable[[], None]]] = {
     "student_page": lambda p: lambda: get(p.case_manager, reverse("student_detail", args=[p.student.pk])),
     "report_html": lambda p: lambda: get(p.case_manager, report_url(p, pdf=False)),
     "report_pdf": lambda p: lambda: get(p.case_manager, report_url(p, pdf=True)),
+    "caseload": lambda p: lambda: get(p.case_manager, reverse("caseload")),
+    "my_students": lambda p: lambda: get(p.assigned_para, reverse("my_students")),
+    "student_list_api": lambda p: lambda: get(p.case_manager, "/api/v1/students"),
+    "absences": lambda p: lambda: get(p.school_admin, reverse("absence_list")),
     "audit": lambda p: lambda: get(p.school_admin, reverse("student_access_log", args=[p.student.pk])),
 }
 
