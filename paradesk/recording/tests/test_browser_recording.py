@@ -308,6 +308,7 @@ def test_a_full_school_day_recorded_offline_syncs_intact(
     day = [str(personas.student.id), str(count_measure.id), 300]
     waiting = page.evaluate(QUEUE_A_SCHOOL_DAY, day)
     assert waiting == 600  # 300 sessions and their 300 observations, more than one batch of 500
+    assert page.evaluate(PAGE_CACHED), "Today's offline copy is gone before the reload"
     page.reload()
     wait_ready(page)
     expect(page.locator(".sync-status")).to_contain_text("600")

@@ -190,9 +190,14 @@
     if (!("serviceWorker" in navigator) || !data.service_worker_url) return;
     var first = !navigator.serviceWorker.controller;
     navigator.serviceWorker.register(data.service_worker_url, { scope: "/" }).then(function () {
-      // The first visit was not served through the worker: keep a copy now for offline reloads.
+      // The first visit was not served through the worker: keep a copy now for offline reloads,
+      // by the worker's own rule (sw.js networkFirst): never a redirect (a sign-in page) or a refusal,
+      // which a browser will not show for a page it reloads.
       if (first && window.caches && navigator.onLine) {
-        return caches.open("paradesk-pages").then(function (cache) { return cache.add(location.pathname); });
+        return fetch(location.pathname, { credentials: "same-origin" }).then(function (response) {
+          if (!response.ok || response.redirected) return undefined;
+          return caches.open("paradesk-pages").then(function (cache) { return cache.put(location.pathname, response); });
+        });
       }
     }).catch(function () { /* offline use is a bonus the page works without */ });
   }
