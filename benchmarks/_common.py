@@ -177,12 +177,10 @@ def para_on_student(personas: Personas, number: int, prefix: str = "bench") -> P
 
 
 def signed_in(staff: Staff) -> Client:
-    """Django's test client with `staff` signed in, as the sign-in page leaves her (Django's own login)."""
-    from django.test import Client
+    """Django's test client with `staff` signed in: the tests' own helper (imported once Django is set up)."""
+    from paradesk.testing import signed_in as signed_in_client
 
-    client = Client()
-    client.force_login(staff)
-    return client
+    return signed_in_client(staff)
 
 
 def session_cookie(staff: Staff) -> str:
